@@ -18,8 +18,12 @@ class cached_property(t.Generic[_T]):
     # because this is a non-data descriptor (no ``__set__``).
     """
 
-    def __init__(self, fget: t.Callable[[t.Any], _T], name: str | None = None,
-                 doc: str | None = None) -> None:
+    def __init__(
+        self,
+        fget: t.Callable[[t.Any], _T],
+        name: str | None = None,
+        doc: str | None = None,
+    ) -> None:
         self.fget = fget
         self.__name__ = name or fget.__name__
         self.__doc__ = doc or fget.__doc__
@@ -40,3 +44,36 @@ class cached_property(t.Generic[_T]):
         value = self.fget(obj)
         obj.__dict__[self.__name__] = value
         return value
+
+
+# COMPAT: Werkzeug adds a charset to these non-text/* types.
+_CHARSET_MIMETYPES = frozenset(
+    {
+        "application/ecmascript",
+        "application/javascript",
+        "application/sql",
+        "application/xml",
+        "application/xml-dtd",
+        "application/xml-external-parsed-entity",
+    }
+)
+
+
+def get_content_type(mimetype: str, charset: str) -> str:
+    """Return a ``Content-Type`` value, adding ``; charset=`` where it belongs.
+
+    Text types, ``+xml`` types and a few script/XML application types get the
+    charset; every other mimetype is returned unchanged.
+
+    >>> get_content_type("text/html", "utf-8")
+    'text/html; charset=utf-8'
+    >>> get_content_type("image/png", "utf-8")
+    'image/png'
+    """
+    if (
+        mimetype.startswith("text/")
+        or mimetype in _CHARSET_MIMETYPES
+        or mimetype.endswith("+xml")
+    ):
+        return f"{mimetype}; charset={charset}"
+    return mimetype
