@@ -148,10 +148,10 @@ class HTTPException(Exception):
 
         :param environ: the WSGI environ, or a request object wrapping one.
         """
-        from .wrappers.response import Response
-
         if self.response is not None:
             return self.response
+        from .wrappers.response import Response
+
         env = _get_environ(environ)
         headers = self.get_headers(env, scope)
         return Response(self.get_body(env, scope), self.code, headers)
