@@ -1,0 +1,69 @@
+"""The signals erlen sends during a request, built on :mod:`blinker`.
+
+Each signal has the same name as in Flask, so receivers written for Flask's
+signals connect the same way::
+
+    from erlen.signals import request_started
+
+    @request_started.connect_via(app)
+    def log_start(sender, **extra):
+        sender.logger.debug("request started")
+
+The app only calls ``send`` when a signal has receivers, so an application that
+connects nothing pays nothing for them.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+__all__ = [
+    "Namespace",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "before_render_template",
+    "got_request_exception",
+    "message_flashed",
+    "request_finished",
+    "request_started",
+    "request_tearing_down",
+    "template_rendered",
+]
+
+# COMPAT: Flask keeps its signals in a private namespace of its own rather than
+# blinker's default one; the signal names below are Flask's, hyphens included.
+_signals = Namespace()
+
+template_rendered = _signals.signal(
+    "template-rendered", "Sent after a template was rendered (template, context)."
+)
+before_render_template = _signals.signal(
+    "before-render-template",
+    "Sent before a template is rendered (template, context).",
+)
+request_started = _signals.signal(
+    "request-started", "Sent when the request context is set up, before dispatch."
+)
+request_finished = _signals.signal(
+    "request-finished", "Sent right before the response is returned (response)."
+)
+request_tearing_down = _signals.signal(
+    "request-tearing-down", "Sent when the request context is popped (exc)."
+)
+got_request_exception = _signals.signal(
+    "got-request-exception",
+    "Sent when an unhandled exception reaches the app (exception).",
+)
+appcontext_tearing_down = _signals.signal(
+    "appcontext-tearing-down", "Sent when the app context is popped (exc)."
+)
+appcontext_pushed = _signals.signal(
+    "appcontext-pushed", "Sent when an application context is pushed."
+)
+appcontext_popped = _signals.signal(
+    "appcontext-popped", "Sent when an application context is popped."
+)
+message_flashed = _signals.signal(
+    "message-flashed", "Sent when a message is flashed (message, category)."
+)
