@@ -168,7 +168,7 @@ def _fake_response_class() -> type[t.Any]:
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_redirect_body_matches_werkzeug(location: str, code: int) -> None:
     fake = _fake_response_class()
-    response = redirect(location, code, Response=fake)
+    response: t.Any = redirect(location, code, Response=fake)
     reference = wz_utils.redirect(location, code)
     assert response.body == reference.get_data(as_text=True)
     assert response.status == code
@@ -177,7 +177,7 @@ def test_redirect_body_matches_werkzeug(location: str, code: int) -> None:
 
 
 def test_redirect_escapes_location_in_body() -> None:
-    response = redirect('/"><script>x</script>', Response=_fake_response_class())
+    response: t.Any = redirect('/"><script>x</script>', Response=_fake_response_class())
     assert "<script>" not in response.body
     assert "&#34;&gt;&lt;script&gt;" in response.body
 
