@@ -1,0 +1,451 @@
+"""The request pipeline of :class:`~erlen.app.Erlen`: hooks, dispatch, errors.
+
+Kept as one base class of the app so that every step is a method a subclass can
+override under Flask's name, while a request pays one call per step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc as cabc
+import inspect
+import sys
+import typing as t
+from functools import wraps
+from urllib.parse import quote
+
+from . import signals
+from .datastructures import Headers
+from .exceptions import BadRequestKeyError
+from .exceptions import HTTPException
+from .exceptions import InternalServerError
+from .globals import _cv_app
+from .globals import _cv_request
+from .routing.exceptions import BuildError
+from .routing.exceptions import RequestRedirect
+from .wrappers import Response
+
+if t.TYPE_CHECKING:
+    from .app import Erlen
+    from .wrappers import Request
+
+_sentinel: t.Any = object()
+_STATUS_TYPES = (str, bytes, bytearray)
+_HEADER_TYPES = (Headers, dict, tuple, list)
+
+
+class Plan:
+    """What a request to one blueprint (or the app) runs, computed once.
+
+    # PERF: hook lists of the app and every enclosing blueprint flattened into
+    # tuples in Flask's order, so nesting depth costs nothing per request.
+    """
+
+    __slots__ = ("url_value_preprocessors", "before", "after", "teardown")
+
+    def __init__(self, app: Erlen, blueprint: str | None) -> None:
+        names: list[str | None] = []
+        if blueprint is not None:
+            parts = blueprint.split(".")
+            names = [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        inner_first = [*names, None]
+        outer_first = [None, *reversed(names)]
+        sync = app.ensure_sync
+        self.url_value_preprocessors = tuple(
+            f for n in outer_first for f in app.url_value_preprocessors.get(n, ())
+        )
+        self.before = tuple(
+            sync(f) for n in outer_first for f in app.before_request_funcs.get(n, ())
+        )
+        self.after = tuple(
+            sync(f)
+            for n in inner_first
+            for f in reversed(app.after_request_funcs.get(n, ()))
+        )
+        self.teardown = tuple(
+            sync(f)
+            for n in inner_first
+            for f in reversed(app.teardown_request_funcs.get(n, ()))
+        )
+
+
+class DispatchMixin:
+    """Flask's request-handling methods (see the module docstring)."""
+
+    _plans: dict[str | None, Plan]
+
+    def _plan(self: Erlen, request: Request) -> Plan:
+        rule = request.url_rule
+        endpoint = rule.endpoint if rule is not None else None
+        blueprint = (
+            endpoint.rpartition(".")[0] if endpoint and "." in endpoint else None
+        )
+        plan = self._plans.get(blueprint)
+        if plan is None:
+            plan = self._plans[blueprint] = Plan(self, blueprint)
+        return plan
+
+    def full_dispatch_request(self: Erlen) -> Response:
+        """Run the before hooks and the view, handle errors, finalize."""
+        self._got_first_request = True
+        try:
+            if signals.request_started.receivers:
+                signals.request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def preprocess_request(self: Erlen) -> t.Any:
+        """Run URL value preprocessors, then before-request hooks; a hook's
+        non-``None`` return value becomes the response."""
+        request = _cv_request.get().request
+        plan = self._plan(request)
+        if plan.url_value_preprocessors:
+            for func in plan.url_value_preprocessors:
+                func(request.endpoint, request.view_args)
+        for before in plan.before:
+            rv = before()
+            if rv is not None:
+                return rv
+        return None
+
+    def dispatch_request(self: Erlen) -> t.Any:
+        """Call the matched view, or raise the routing error."""
+        request = _cv_request.get().request
+        if request.routing_exception is not None:
+            self.raise_routing_exception(request)
+        rule = request.url_rule
+        if (
+            getattr(rule, "provide_automatic_options", False)
+            and request.method == "OPTIONS"
+        ):
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
+        if inspect.iscoroutinefunction(view):
+            view = self.ensure_sync(view)
+        return view(**request.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self: Erlen, request: Request) -> t.NoReturn:
+        """Raise the error routing stored on ``request`` (404, 405, redirect)."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def make_default_options_response(self: Erlen) -> Response:
+        """The automatic OPTIONS response: an empty body and ``Allow``."""
+        adapter = _cv_request.get().url_adapter
+        methods = adapter.allowed_methods()  # type: ignore[union-attr]
+        rv = self.response_class()
+        rv.allow.update(methods)
+        return rv
+
+    def finalize_request(
+        self: Erlen, rv: t.Any, from_error_handler: bool = False
+    ) -> Response:
+        """Turn ``rv`` into a response and run the after-request processing."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if signals.request_finished.receivers:
+                signals.request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception(
+                "Request finalizing failed with an error while handling an error"
+            )
+        return response
+
+    def make_response(self: Erlen, rv: t.Any) -> Response:
+        """Convert a view's return value into a :attr:`response_class` instance.
+
+        Accepts ``str``, ``bytes``, ``dict``, ``list``, an iterator, a response,
+        a WSGI app, or a tuple ``(body, status)``, ``(body, headers)`` or
+        ``(body, status, headers)``.
+
+        :raises TypeError: anything else, or ``None``.
+        """
+        response_class = self.response_class
+        # PERF: exact-type fast paths for the common return values.
+        rv_type = type(rv)
+        if rv_type is response_class:
+            return rv  # type: ignore[no-any-return]
+        if rv_type is str:
+            return response_class(rv)
+        if rv_type is dict:
+            return self.json.response(rv)  # type: ignore[no-any-return]
+        status = headers = None
+        if isinstance(rv, tuple):
+            length = len(rv)
+            if length == 3:
+                rv, status, headers = rv
+            elif length == 2:
+                if isinstance(rv[1], _HEADER_TYPES):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple."
+                    " The tuple must have the form (body, status, headers),"
+                    " (body, status), or (body, headers)."
+                )
+        if rv is None:
+            endpoint = _cv_request.get().request.endpoint
+            raise TypeError(
+                f"The view function for {endpoint!r} did not"
+                " return a valid response. The function either returned"
+                " None or ended without a return statement."
+            )
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes, bytearray)) or isinstance(
+                rv, cabc.Iterator
+            ):
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, HTTPException):
+                rv = response_class.force_type(rv.get_response())
+            elif isinstance(rv, Response) or callable(rv):
+                try:
+                    rv = response_class.force_type(
+                        rv, _cv_request.get().request.environ
+                    )
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function did not return a valid"
+                        " response. The return type must be a string,"
+                        " dict, list, tuple with headers or status,"
+                        " Response instance, or WSGI callable, but it"
+                        f" was a {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            else:
+                raise TypeError(
+                    "The view function did not return a valid"
+                    " response. The return type must be a string,"
+                    " dict, list, tuple with headers or status,"
+                    " Response instance, or WSGI callable, but it was a"
+                    f" {type(rv).__name__}."
+                )
+        if status is not None:
+            if isinstance(status, _STATUS_TYPES):
+                if not isinstance(status, str):
+                    status = bytes(status).decode()
+                rv.status = status
+            else:
+                rv.status_code = status
+        if headers:
+            rv.headers.update(headers)
+        return rv  # type: ignore[no-any-return]
+
+    def process_response(self: Erlen, response: Response) -> Response:
+        """Run ``after_this_request`` functions and after-request hooks, then
+        save the session."""
+        ctx = _cv_request.get()
+        if ctx._after_request_functions:
+            for func in ctx._after_request_functions:
+                response = self.ensure_sync(func)(response)
+        for after in self._plan(ctx.request).after:
+            response = after(response)
+        session = ctx._session
+        if session is None and not self._lazy_session_skips_save(ctx.request):
+            session = ctx.session
+        if session is not None:
+            interface = self.session_interface
+            if not interface.is_null_session(session):
+                interface.save_session(self, session, response)
+        return response
+
+    def _lazy_session_skips_save(self: Erlen, request: Request) -> bool:
+        # PERF: an unopened built-in session without its cookie has nothing to
+        # save, so the request never pays for the session.
+        cookie = request.environ.get("HTTP_COOKIE")
+        return not cookie or self.config["SESSION_COOKIE_NAME"] not in cookie
+
+    @property
+    def _lazy_session(self: Erlen) -> bool:
+        """Whether the session may be opened on first use (built-in interface)."""
+        from .sessions import SecureCookieSessionInterface
+
+        interface = self.session_interface
+        cls = type(interface)
+        return (
+            cls.open_session is SecureCookieSessionInterface.open_session
+            and cls.save_session is SecureCookieSessionInterface.save_session
+        )
+
+    def do_teardown_request(
+        self: Erlen, exc: BaseException | None = _sentinel
+    ) -> None:
+        """Run the teardown-request functions, innermost blueprint first."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        request = _cv_request.get().request
+        for func in self._plan(request).teardown:
+            func(exc)
+        if signals.request_tearing_down.receivers:
+            signals.request_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def do_teardown_appcontext(
+        self: Erlen, exc: BaseException | None = _sentinel
+    ) -> None:
+        """Run the teardown-appcontext functions, last registered first."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(func)(exc)
+        if signals.appcontext_tearing_down.receivers:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    # -- errors -----------------------------------------------------------------
+
+    def _find_error_handler(
+        self: Erlen, e: Exception, blueprints: list[str]
+    ) -> cabc.Callable[[Exception], t.Any] | None:
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        names = (*blueprints, None)
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                handler_map = self.error_handler_spec.get(name, {}).get(c)
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def handle_http_exception(self: Erlen, e: HTTPException) -> t.Any:
+        """Return the registered handler's result for ``e``, or ``e`` itself."""
+        if e.code is None or isinstance(e, RequestRedirect):
+            return e
+        request = _cv_request.get().request
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def handle_user_exception(self: Erlen, e: Exception) -> t.Any:
+        """Handle an error raised by hooks or the view: HTTP errors go to
+        :meth:`handle_http_exception`, others to their handler or re-raise."""
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        request = _cv_request.get().request
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_exception(self: Erlen, e: Exception) -> Response:
+        """Handle an unhandled error: propagate it (debug, testing), or log it
+        and answer 500 through the 500 handler if there is one."""
+        exc_info = sys.exc_info()
+        if signals.got_request_exception.receivers:
+            signals.got_request_exception.send(
+                self, _async_wrapper=self.ensure_sync, exception=e
+            )
+        if self.propagate_exceptions:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: t.Any = InternalServerError(original_exception=e)
+        ctx = _cv_request.get(None)
+        blueprints = ctx.request.blueprints if ctx is not None else []
+        handler = self._find_error_handler(server_error, blueprints)
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    # -- async ------------------------------------------------------------------
+
+    def ensure_sync(
+        self: Erlen, func: cabc.Callable[..., t.Any]
+    ) -> cabc.Callable[..., t.Any]:
+        """Return ``func``, wrapped to run synchronously if it is a coroutine."""
+        if inspect.iscoroutinefunction(func):
+            return self.async_to_sync(func)
+        return func
+
+    def async_to_sync(
+        self: Erlen, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> cabc.Callable[..., t.Any]:
+        """Wrap a coroutine function to run to completion on a new event loop.
+
+        The coroutine sees the current contexts (``request``, ``g``, ...).
+        """
+
+        @wraps(func)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return asyncio.run(func(*args, **kwargs))
+
+        return wrapper
+
+
+def build_url(
+    app: Erlen,
+    endpoint: str,
+    anchor: str | None,
+    method: str | None,
+    scheme: str | None,
+    external: bool | None,
+    values: dict[str, t.Any],
+) -> str:
+    """Build a URL the way Flask's ``url_for`` does (see :meth:`Erlen.url_for`)."""
+    req_ctx = _cv_request.get(None)
+    if req_ctx is not None:
+        url_adapter = req_ctx.url_adapter
+        blueprint_name = req_ctx.request.blueprint
+        if endpoint[:1] == ".":
+            if blueprint_name is not None:
+                endpoint = f"{blueprint_name}{endpoint}"
+            else:
+                endpoint = endpoint[1:]
+        if external is None:
+            external = scheme is not None
+    else:
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None and app_ctx.app is app:
+            url_adapter = app_ctx.url_adapter
+        else:
+            url_adapter = app.create_url_adapter(None)
+        if url_adapter is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request"
+                " without 'SERVER_NAME' configured. Also configure"
+                " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                " needed."
+            )
+        if external is None:
+            external = True
+    if scheme is not None and not external:
+        raise ValueError("When specifying '_scheme', '_external' must be True.")
+    app.inject_url_defaults(endpoint, values)
+    try:
+        rv = url_adapter.build(  # type: ignore[union-attr]
+            endpoint,
+            values,
+            method=method,
+            url_scheme=scheme,
+            force_external=external,
+        )
+    except BuildError as error:
+        values.update(
+            _anchor=anchor, _method=method, _scheme=scheme, _external=external
+        )
+        return app.handle_url_build_error(error, endpoint, values)
+    if anchor is not None:
+        rv = f"{rv}#{quote(anchor, safe='%!#$&()*+,/:;=?@')}"
+    return rv  # type: ignore[no-any-return]

@@ -1,0 +1,316 @@
+"""Application and request contexts, ``g``, and the context helper functions."""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import contextvars
+import sys
+import typing as t
+from functools import update_wrapper
+
+from . import signals
+from .exceptions import HTTPException
+from .globals import _cv_app
+from .globals import _cv_request
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .app import Erlen
+    from .routing import MapAdapter
+    from .sessions import SessionMixin
+    from .wrappers import Request
+
+_sentinel: t.Any = object()
+_F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
+
+
+class _AppCtxGlobals:
+    """The ``g`` namespace: one per application context.
+
+    Any attribute may be set; the mapping-like helpers below read and write them.
+    """
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str, default: t.Any | None = None) -> t.Any:
+        """Return attribute ``name``, or ``default`` when it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
+        """Remove and return attribute ``name``.
+
+        :raises KeyError: it is not set and no ``default`` was given.
+        """
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: t.Any = None) -> t.Any:
+        """Return attribute ``name``, setting it to ``default`` first if unset."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> cabc.Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return f"<erlen.g of '{ctx.app.name}'>"
+        return object.__repr__(self)
+
+
+def after_this_request(f: _F) -> _F:
+    """Run ``f(response)`` after the current request, before other after-hooks.
+
+    :raises RuntimeError: outside a request context.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'after_this_request' can only be used when a request"
+            " context is active, such as in a view function."
+        )
+    ctx._after_request_functions.append(f)
+    return f
+
+
+def copy_current_request_context(f: _F) -> _F:
+    """Wrap ``f`` so it runs inside a copy of the current request context.
+
+    For greenlets or threads started during a request.
+
+    :raises RuntimeError: outside a request context.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'copy_current_request_context' can only be used when a"
+            " request context is active, such as in a view function."
+        )
+    ctx = ctx.copy()
+
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with ctx:
+            return ctx.app.ensure_sync(f)(*args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def has_request_context() -> bool:
+    """Whether a request context is active."""
+    return _cv_request.get(None) is not None
+
+
+def has_app_context() -> bool:
+    """Whether an application context is active."""
+    return _cv_app.get(None) is not None
+
+
+class AppContext:
+    """Makes ``current_app`` and ``g`` available; pushed for every request.
+
+    :param app: the application.
+    """
+
+    def __init__(self, app: Erlen) -> None:
+        self.app = app
+        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._cv_tokens: list[contextvars.Token[AppContext]] = []
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """A URL adapter bound to ``SERVER_NAME``, for building URLs."""
+        adapter = self.__dict__.get("_url_adapter", _sentinel)
+        if adapter is _sentinel:
+            adapter = self.__dict__["_url_adapter"] = self.app.create_url_adapter(None)
+        return adapter  # type: ignore[no-any-return]
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self.__dict__["_url_adapter"] = value
+
+    def push(self) -> None:
+        """Make this context the current one."""
+        self._cv_tokens.append(_cv_app.set(self))
+        if signals.appcontext_pushed.receivers:
+            signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Run the teardown functions (on the outermost pop) and restore the
+        previous context.
+
+        :raises AssertionError: this context is not the current one.
+        """
+        try:
+            if len(self._cv_tokens) == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            ctx = _cv_app.get()
+            _cv_app.reset(self._cv_tokens.pop())
+        if ctx is not self:
+            raise AssertionError(
+                f"Popped wrong app context. ({ctx!r} instead of {self!r})"
+            )
+        if signals.appcontext_popped.receivers:
+            signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: type | None, exc_value: BaseException | None,
+                 tb: t.Any) -> None:
+        self.pop(exc_value)
+
+
+class RequestContext:
+    """Everything about one request: the request, its session, its flashes.
+
+    :param app: the application.
+    :param environ: the WSGI environ.
+    :param request: an existing request object to use.
+    :param session: an existing session to use.
+
+    The built-in cookie session is opened when first used; any other session
+    interface is asked at :meth:`push`, as Flask does.
+    """
+
+    def __init__(
+        self,
+        app: Erlen,
+        environ: WSGIEnvironment,
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ)
+        self.request: Request = request
+        self.flashes: list[tuple[str, str]] | None = None
+        self._session = session
+        self._after_request_functions: list[cabc.Callable[..., t.Any]] = []
+        self._cv_tokens: list[
+            tuple[contextvars.Token[RequestContext], AppContext | None]
+        ] = []
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The URL adapter bound to this request (built on first use)."""
+        adapter = self.__dict__.get("_url_adapter", _sentinel)
+        if adapter is _sentinel:
+            adapter = self.app.create_url_adapter(self.request)
+            self.__dict__["_url_adapter"] = adapter
+        return adapter  # type: ignore[no-any-return]
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self.__dict__["_url_adapter"] = value
+
+    @property
+    def session(self) -> SessionMixin:
+        """The session, opened on first access for the built-in interface."""
+        session = self._session
+        if session is None:
+            session = self._session = self.app._open_session(self.request)
+        return session
+
+    @session.setter
+    def session(self, value: SessionMixin) -> None:
+        self._session = value
+
+    @property
+    def session_is_open(self) -> bool:
+        """Whether the session has been opened for this request."""
+        return self._session is not None
+
+    def copy(self) -> RequestContext:
+        """Return a new context for the same request and session."""
+        return self.__class__(
+            self.app,
+            environ=self.request.environ,
+            request=self.request,
+            session=self._session,
+        )
+
+    def match_request(self) -> None:
+        """Match the request against the URL map, storing the result or error."""
+        try:
+            rule, view_args = self.app._match(self.request)
+        except HTTPException as e:
+            self.request.routing_exception = e
+        else:
+            self.request.url_rule = rule
+            self.request.view_args = view_args
+
+    def push(self) -> None:
+        """Make this context (and an app context, if needed) current, then match."""
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None or app_ctx.app is not self.app:
+            app_ctx = AppContext(self.app)
+            app_ctx.push()
+        else:
+            app_ctx = None
+        self._cv_tokens.append((_cv_request.set(self), app_ctx))
+        if self._session is None and not self.app._lazy_session:
+            self.session  # noqa: B018 - COMPAT: custom interfaces open at push
+        if self.request.url_rule is None and self.request.routing_exception is None:
+            self.match_request()
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Run teardown functions (on the outermost pop) and restore the
+        previous contexts.
+
+        :raises AssertionError: this context is not the current one.
+        """
+        clear_request = len(self._cv_tokens) == 1
+        try:
+            if clear_request:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_request(exc)
+                self.request.close()
+        finally:
+            ctx = _cv_request.get()
+            token, app_ctx = self._cv_tokens.pop()
+            _cv_request.reset(token)
+            if clear_request:
+                ctx.request.environ["erlen.request"] = None
+            if app_ctx is not None:
+                app_ctx.pop(exc)
+            if ctx is not self:
+                raise AssertionError(
+                    f"Popped wrong request context. ({ctx!r} instead of {self!r})"
+                )
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: type | None, exc_value: BaseException | None,
+                 tb: t.Any) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.request.url!r}"
+            f" [{self.request.method}] of {self.app.name}>"
+        )

@@ -1,0 +1,32 @@
+"""The wrappers' only window on the app: config and JSON through ``erlen.globals``.
+
+Imported lazily inside functions, so the wrappers work without an app and the
+app layer is never imported at module level.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from ..globals import _cv_app
+
+
+def app_config(key: str) -> t.Any:
+    """Return ``current_app.config[key]``, or ``None`` outside an app context."""
+    app_ctx = _cv_app.get(None)
+    return None if app_ctx is None else app_ctx.app.config[key]
+
+
+def app_debug() -> bool:
+    """Whether the current app (if any) is in debug mode."""
+    app_ctx = _cv_app.get(None)
+    return app_ctx is not None and bool(app_ctx.app.debug)
+
+
+def json_loads(data: bytes | str) -> t.Any:
+    """Parse JSON with the current app's provider, else the standard library."""
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None:
+        return app_ctx.app.json.loads(data)
+    return json.loads(data)

@@ -1,0 +1,123 @@
+"""Descriptors that turn headers and environ keys into typed attributes.
+
+A request property reads one environ key, parses it once and caches the result
+in the instance ``__dict__`` (a non-data descriptor, so the second access is a
+plain attribute lookup). A response property reads and writes a header of
+``self.headers`` on every access, because response headers change.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+
+_T = t.TypeVar("_T")
+
+
+class environ_property(t.Generic[_T]):
+    """A request attribute parsed once from ``environ[key]``.
+
+    :param key: the environ key, for example ``"HTTP_USER_AGENT"``.
+    :param parse: turns the raw value (``str`` or ``None`` when absent) into the
+        attribute's value. Without it the raw value is returned.
+    :param doc: the attribute's documentation.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        parse: cabc.Callable[[str | None], _T] | None = None,
+        doc: str | None = None,
+    ) -> None:
+        self.key = key
+        self.parse = parse
+        self.name = key
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> environ_property[_T]: ...
+
+    @t.overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        raw = obj.environ.get(self.key)  # type: ignore[attr-defined]
+        value = raw if self.parse is None else self.parse(raw)
+        # PERF: cache in the instance dict; this descriptor has no __set__, so the
+        # next access never reaches it.
+        obj.__dict__[self.name] = value
+        return value
+
+
+class header_property(t.Generic[_T]):
+    """A response attribute backed by the header ``name`` of ``self.headers``.
+
+    :param name: the header name.
+    :param load: turns the header text into the attribute value.
+    :param dump: turns an assigned value into header text.
+    :param read_only: refuse assignment.
+    :param doc: the attribute's documentation.
+
+    Assigning ``None`` removes the header.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        load: cabc.Callable[[str], _T] | None = None,
+        dump: cabc.Callable[[t.Any], str] | None = None,
+        read_only: bool = False,
+        doc: str | None = None,
+    ) -> None:
+        self.header = name
+        self.load = load
+        self.dump = dump
+        self.read_only = read_only
+        self.__doc__ = doc or f"The ``{name}`` header."
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> header_property[_T]: ...
+
+    @t.overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T | None: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        raw = obj.headers.get(self.header)  # type: ignore[attr-defined]
+        if raw is None or self.load is None:
+            return raw
+        return self.load(raw)
+
+    def __set__(self, obj: object, value: t.Any) -> None:
+        if self.read_only:
+            raise AttributeError(f"{self.header!r} is read-only")
+        headers = obj.headers  # type: ignore[attr-defined]
+        if value is None:
+            headers.pop(self.header, None)
+        elif self.dump is not None:
+            headers[self.header] = self.dump(value)
+        else:
+            headers[self.header] = str(value)
+
+    def __delete__(self, obj: object) -> None:
+        if self.read_only:
+            raise AttributeError(f"{self.header!r} is read-only")
+        obj.headers.pop(self.header, None)  # type: ignore[attr-defined]
+
+
+def parse_int(value: str | None) -> int | None:
+    """Parse a non-negative decimal integer header, ``None`` when invalid."""
+    if value is None:
+        return None
+    value = value.strip()
+    # SECURITY: only ASCII digits, so "1_000", "+5" or full-width digits are refused,
+    # and a bound on length keeps int() linear and small.
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    return int(value)

@@ -1,0 +1,602 @@
+"""The request object: a lazy, cached view of one WSGI environ."""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+from io import BytesIO
+
+from .. import exceptions as exc
+from ..datastructures import Authorization
+from ..datastructures import CharsetAccept
+from ..datastructures import CombinedMultiDict
+from ..datastructures import EnvironHeaders
+from ..datastructures import ETags
+from ..datastructures import FileStorage
+from ..datastructures import IfRange
+from ..datastructures import ImmutableMultiDict
+from ..datastructures import LanguageAccept
+from ..datastructures import MIMEAccept
+from ..datastructures import MultiDict
+from ..datastructures import Range
+from ..datastructures import RequestCacheControl
+from ..http.cookies import parse_cookie
+from ..http.dates import parse_date
+from ..http.errors import HTTPParseError
+from ..http.etags import parse_etags
+from ..http.etags import parse_if_range_header
+from ..http.headers import parse_accept_header
+from ..http.headers import parse_cache_control_header
+from ..http.headers import parse_options_header
+from ..http.ranges import parse_range_header
+from ..http.urls import parse_query_pairs
+from ..user_agent import UserAgent
+from ..utils import cached_property
+from ..wsgi import get_host
+from ..wsgi import get_input_stream
+from ._app import app_config
+from ._app import app_debug
+from ._app import json_loads
+from ._properties import environ_property
+from ._properties import parse_int
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from ..routing import Rule
+
+_EMPTY_ARGS: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+
+
+def _wsgi_text(value: str) -> str | bytes:
+    """Return WSGI "bytes as latin-1" text as bytes unless it is pure ASCII."""
+    # PERF: the common case is ASCII, where the str can be parsed as it is.
+    return value if value.isascii() else value.encode("latin-1")
+
+
+def _parse_etags_value(value: str | None) -> ETags:
+    return ETags(*parse_etags(value))
+
+
+def _parse_date_value(value: str | None) -> t.Any:
+    return parse_date(value) if value else None
+
+
+def http_error_for(error: HTTPParseError) -> exc.HTTPException:
+    """Return the HTTP exception matching a parse error's ``status_hint``."""
+    cls = exc.default_exceptions.get(error.status_hint, exc.BadRequest)
+    return cls(str(error))
+
+
+class Request:
+    """The request being handled, read lazily from the WSGI ``environ``.
+
+    :param environ: the WSGI environ.
+    :param populate_request: store the request as ``environ["erlen.request"]``.
+    :param shallow: refuse to read the body (for middleware that must not).
+
+    ``Request(environ)`` parses nothing; every attribute is computed on first
+    access and cached.
+    """
+
+    parameter_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
+    dict_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
+    list_storage_class: type[list[t.Any]] = list
+    user_agent_class: type[UserAgent] = UserAgent
+    trusted_hosts: list[str] | None = None
+    max_query_pairs: int | None = 10_000
+
+    #: The matched rule, set by the app (``None`` when routing failed).
+    url_rule: Rule | None = None
+    #: The converted URL arguments of the matched rule.
+    view_args: dict[str, t.Any] | None = None
+    #: The routing error (404, 405, redirect) to raise at dispatch, if any.
+    routing_exception: Exception | None = None
+
+    _max_content_length: int | None = None
+    _max_form_memory_size: int | None = None
+    _max_form_parts: int | None = None
+
+    def __init__(
+        self,
+        environ: WSGIEnvironment,
+        populate_request: bool = True,
+        shallow: bool = False,
+    ) -> None:
+        self.environ = environ
+        if populate_request and not shallow:
+            environ["erlen.request"] = self
+        self.shallow = shallow
+
+    def __repr__(self) -> str:
+        try:
+            url = self.url
+        except Exception:  # a broken environ must still be printable
+            url = "(invalid URL)"
+        return f"<{type(self).__name__} {url!r} [{self.method}]>"
+
+    # -- the request line -----------------------------------------------------
+
+    @cached_property
+    def method(self) -> str:
+        """The request method, upper-cased (``"GET"``)."""
+        return self.environ.get("REQUEST_METHOD", "GET").upper()  # type: ignore[no-any-return]
+
+    @cached_property
+    def scheme(self) -> str:
+        """The URL scheme, ``"http"`` or ``"https"``."""
+        return self.environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]
+
+    @property
+    def is_secure(self) -> bool:
+        """Whether the request came over HTTPS."""
+        return self.scheme in ("https", "wss")
+
+    @cached_property
+    def host(self) -> str:
+        """The host (and port, unless default) the client asked for.
+
+        :raises SecurityError: the host is not in ``trusted_hosts``.
+        """
+        host = get_host(self.environ)
+        if self.trusted_hosts is not None and not host_is_trusted(
+            host, self.trusted_hosts
+        ):
+            raise exc.SecurityError(f"Host {host!r} is not trusted.")
+        return host
+
+    @cached_property
+    def root_path(self) -> str:
+        """The mount point of the app (``SCRIPT_NAME``), without a trailing slash."""
+        raw = self.environ.get("SCRIPT_NAME", "")
+        if not raw.isascii():
+            raw = raw.encode("latin-1").decode("utf-8", "replace")
+        return raw.rstrip("/")  # type: ignore[no-any-return]
+
+    script_root = root_path
+
+    @cached_property
+    def path(self) -> str:
+        """The path below the mount point, always starting with ``/``."""
+        raw = self.environ.get("PATH_INFO", "")
+        if not raw.isascii():
+            raw = raw.encode("latin-1").decode("utf-8", "replace")
+        return "/" + raw.lstrip("/")  # type: ignore[no-any-return]
+
+    @cached_property
+    def query_string(self) -> bytes:
+        """The raw query string as bytes."""
+        return self.environ.get("QUERY_STRING", "").encode("latin-1")  # type: ignore[no-any-return]
+
+    @cached_property
+    def full_path(self) -> str:
+        """The path and the query string (``"/a?b=c"``; ``"/a?"`` when empty)."""
+        return f"{self.path}?{_query_text(self.environ)}"
+
+    @cached_property
+    def host_url(self) -> str:
+        """The scheme and host, with a trailing slash."""
+        return f"{self.scheme}://{self.host}/"
+
+    @cached_property
+    def url_root(self) -> str:
+        """The scheme, host and root path, with a trailing slash."""
+        return f"{self.scheme}://{self.host}{_quote_path(self.root_path)}/"
+
+    @cached_property
+    def base_url(self) -> str:
+        """The full URL without the query string."""
+        return (
+            f"{self.scheme}://{self.host}"
+            f"{_quote_path(self.root_path)}{_quote_path(self.path)}"
+        )
+
+    @cached_property
+    def url(self) -> str:
+        """The full URL, with the query string when there is one."""
+        query = _query_text(self.environ)
+        return f"{self.base_url}?{query}" if query else self.base_url
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The query string arguments.
+
+        :raises BadRequest: more pairs than ``max_query_pairs``.
+        """
+        query = self.environ.get("QUERY_STRING")
+        if not query:
+            return self.parameter_storage_class()
+        try:
+            pairs = parse_query_pairs(_wsgi_text(query), max_pairs=self.max_query_pairs)
+        except HTTPParseError as error:
+            raise http_error_for(error) from error
+        return self.parameter_storage_class(pairs)
+
+    # -- client ---------------------------------------------------------------
+
+    @property
+    def remote_addr(self) -> str | None:
+        """The client address as the server saw it."""
+        return self.environ.get("REMOTE_ADDR")
+
+    @cached_property
+    def access_route(self) -> list[str]:
+        """The ``X-Forwarded-For`` chain, or the remote address alone."""
+        forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            return self.list_storage_class(
+                [part.strip() for part in forwarded.split(",") if part.strip()]
+            )
+        if self.remote_addr:
+            return self.list_storage_class([self.remote_addr])
+        return self.list_storage_class()
+
+    @cached_property
+    def user_agent(self) -> UserAgent:
+        """The ``User-Agent`` header as :attr:`user_agent_class`."""
+        return self.user_agent_class(self.environ.get("HTTP_USER_AGENT", ""))
+
+    # -- headers --------------------------------------------------------------
+
+    @cached_property
+    def headers(self) -> EnvironHeaders:
+        """The request headers, read from the environ."""
+        return EnvironHeaders(self.environ)
+
+    @cached_property
+    def cookies(self) -> MultiDict[str, str]:
+        """The cookies the client sent."""
+        raw = self.environ.get("HTTP_COOKIE")
+        if not raw:
+            return self.dict_storage_class()
+        try:
+            pairs = parse_cookie(_wsgi_text(raw))
+        except HTTPParseError as error:
+            raise http_error_for(error) from error
+        return self.dict_storage_class(pairs)
+
+    content_type = environ_property[t.Optional[str]](
+        "CONTENT_TYPE", doc="The ``Content-Type`` header."
+    )
+    content_length = environ_property(
+        "CONTENT_LENGTH", parse_int, doc="``Content-Length`` as an ``int``."
+    )
+    content_encoding = environ_property[t.Optional[str]]("HTTP_CONTENT_ENCODING")
+    content_md5 = environ_property[t.Optional[str]]("HTTP_CONTENT_MD5")
+    referrer = environ_property[t.Optional[str]]("HTTP_REFERER")
+    origin = environ_property[t.Optional[str]]("HTTP_ORIGIN")
+    pragma = environ_property[t.Optional[str]]("HTTP_PRAGMA")
+    date = environ_property("HTTP_DATE", _parse_date_value)
+    if_modified_since = environ_property("HTTP_IF_MODIFIED_SINCE", _parse_date_value)
+    if_unmodified_since = environ_property(
+        "HTTP_IF_UNMODIFIED_SINCE", _parse_date_value
+    )
+    if_match = environ_property("HTTP_IF_MATCH", _parse_etags_value)
+    if_none_match = environ_property("HTTP_IF_NONE_MATCH", _parse_etags_value)
+    accept_mimetypes = environ_property(
+        "HTTP_ACCEPT", lambda v: t.cast(MIMEAccept, parse_accept_header(v, MIMEAccept))
+    )
+    accept_charsets = environ_property(
+        "HTTP_ACCEPT_CHARSET",
+        lambda v: t.cast(CharsetAccept, parse_accept_header(v, CharsetAccept)),
+    )
+    accept_encodings = environ_property(
+        "HTTP_ACCEPT_ENCODING",
+        lambda v: t.cast(MIMEAccept, parse_accept_header(v, MIMEAccept)),
+    )
+    accept_languages = environ_property(
+        "HTTP_ACCEPT_LANGUAGE",
+        lambda v: t.cast(LanguageAccept, parse_accept_header(v, LanguageAccept)),
+    )
+    cache_control = environ_property(
+        "HTTP_CACHE_CONTROL",
+        lambda v: t.cast(
+            RequestCacheControl,
+            parse_cache_control_header(v, None, RequestCacheControl),
+        ),
+    )
+
+    @cached_property
+    def if_range(self) -> IfRange:
+        """The ``If-Range`` header (an entity tag or a date)."""
+        return IfRange(*parse_if_range_header(self.environ.get("HTTP_IF_RANGE")))
+
+    @cached_property
+    def range(self) -> Range | None:
+        """The ``Range`` header, ``None`` when absent or invalid."""
+        parsed = parse_range_header(self.environ.get("HTTP_RANGE"))
+        return None if parsed is None else Range(*parsed)
+
+    @cached_property
+    def authorization(self) -> Authorization | None:
+        """The ``Authorization`` header, ``None`` when absent or malformed."""
+        return Authorization.from_header(self.environ.get("HTTP_AUTHORIZATION"))
+
+    @cached_property
+    def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
+        return parse_options_header(self.environ.get("CONTENT_TYPE", ""))
+
+    @property
+    def mimetype(self) -> str:
+        """The mimetype of the body, lower-cased, without parameters."""
+        return self._parsed_content_type[0].lower()
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        """The parameters of ``Content-Type`` (``{"charset": "utf-8"}``)."""
+        return self._parsed_content_type[1]
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the mimetype is ``application/json`` or ``application/*+json``."""
+        mimetype = self.mimetype
+        return mimetype == "application/json" or (
+            mimetype.startswith("application/") and mimetype.endswith("+json")
+        )
+
+    # -- routing results (Flask) ----------------------------------------------
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint of the matched rule."""
+        return self.url_rule.endpoint if self.url_rule is not None else None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the blueprint that handles the request."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The blueprint and its parents, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    # -- limits (Flask) -------------------------------------------------------
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The body size limit: set per request, else ``MAX_CONTENT_LENGTH``."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        return app_config("MAX_CONTENT_LENGTH")
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The limit on in-memory form fields: per request, else the config."""
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        return app_config("MAX_FORM_MEMORY_SIZE")
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property
+    def max_form_parts(self) -> int | None:
+        """The limit on multipart parts: per request, else ``MAX_FORM_PARTS``."""
+        if self._max_form_parts is not None:
+            return self._max_form_parts
+        return app_config("MAX_FORM_PARTS")
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
+
+    # -- body -----------------------------------------------------------------
+
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """The body stream, bounded by ``Content-Length`` and ``max_content_length``.
+
+        :raises RequestEntityTooLarge: the body is over the limit.
+        """
+        if self.shallow:
+            raise RuntimeError(
+                "This request was created with 'shallow=True', reading from the"
+                " input stream is disabled."
+            )
+        return get_input_stream(self.environ, self.max_content_length)
+
+    @property
+    def input_stream(self) -> t.IO[bytes]:
+        """The raw ``wsgi.input`` stream, with no limit applied."""
+        return self.environ["wsgi.input"]  # type: ignore[no-any-return]
+
+    def get_data(
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> bytes | str:
+        """Read the whole body.
+
+        :param cache: keep the body so later calls return it again.
+        :param as_text: decode the body as UTF-8 (invalid bytes replaced).
+        :param parse_form_data: parse form data first, so form bodies stay in
+            :attr:`form` and this returns ``b""`` for them.
+        """
+        if parse_form_data:
+            self._load_form_data()
+        data = self.__dict__.get("_cached_data")
+        if data is None:
+            data = self.stream.read()
+            if cache:
+                self.__dict__["_cached_data"] = data
+                self.__dict__["stream"] = BytesIO(data)
+        if as_text:
+            return data.decode("utf-8", "replace")  # type: ignore[no-any-return]
+        return data  # type: ignore[no-any-return]
+
+    @property
+    def data(self) -> bytes:
+        """The body as bytes (form bodies are parsed and give ``b""``)."""
+        return t.cast(bytes, self.get_data(parse_form_data=True))
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        from ..formparser import FormDataParser
+
+        parser = FormDataParser(
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts,
+            cls=self.parameter_storage_class,
+        )
+        mimetype, options = self._parsed_content_type
+        if parser.can_parse(mimetype.lower()) and "_cached_data" not in self.__dict__:
+            stream, form, files = parser.parse(
+                self.stream, mimetype.lower(), self.content_length, options
+            )
+            self.__dict__["stream"] = stream
+        else:
+            form = self.parameter_storage_class()
+            files = self.parameter_storage_class()
+        self.__dict__["form"] = form
+        self.__dict__["files"] = files
+
+    @property
+    def form(self) -> MultiDict[str, str]:
+        """The form fields of a urlencoded or multipart body."""
+        self._load_form_data()
+        return self.__dict__["form"]  # type: ignore[no-any-return]
+
+    @property
+    def files(self) -> MultiDict[str, FileStorage]:
+        """The uploaded files of a multipart body."""
+        self._load_form_data()
+        return self.__dict__["files"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def values(self) -> CombinedMultiDict[str, str]:
+        """:attr:`args` and, for requests other than GET, :attr:`form` combined."""
+        sources: list[MultiDict[str, str]] = [self.args]
+        if self.method != "GET":
+            sources.append(self.form)
+        return CombinedMultiDict(sources)
+
+    @property
+    def json(self) -> t.Any | None:
+        """The body parsed as JSON (see :meth:`get_json`)."""
+        return self.get_json()
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any | None:
+        """Parse the body as JSON.
+
+        :param force: ignore the mimetype.
+        :param silent: return ``None`` instead of raising on a wrong mimetype or
+            invalid JSON.
+        :param cache: remember the result for later calls.
+        :raises UnsupportedMediaType: the mimetype is not JSON (415).
+        :raises BadRequest: the body is not valid JSON (400).
+        """
+        cached = self.__dict__.get("_cached_json", _MISSING)
+        if cached is not _MISSING:
+            return cached
+        if not (force or self.is_json):
+            if silent:
+                return None
+            return self.on_json_loading_failed(None)
+        data = self.get_data(cache=cache)
+        try:
+            rv = json_loads(data)
+        except ValueError as error:
+            if silent:
+                rv = None
+            else:
+                rv = self.on_json_loading_failed(error)
+        if cache:
+            self.__dict__["_cached_json"] = rv
+        return rv
+
+    def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        """Raise the error for a failed :meth:`get_json`; override to change it.
+
+        :raises UnsupportedMediaType: ``e`` is ``None`` (wrong mimetype).
+        :raises BadRequest: the body was not valid JSON.
+        """
+        if e is None:
+            raise exc.UnsupportedMediaType(
+                "Did not attempt to load JSON data because the request"
+                " Content-Type was not 'application/json'."
+            )
+        if app_debug():
+            raise exc.BadRequest(f"Failed to decode JSON object: {e}")
+        # COMPAT: outside debug mode Flask hides the decoder's message.
+        raise exc.BadRequest()
+
+    def close(self) -> None:
+        """Close uploaded files."""
+        files = self.__dict__.get("files")
+        if files:
+            for _key, value in files.items(multi=True):
+                value.close()
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @classmethod
+    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:
+        """Build a request from :class:`erlen.test.EnvironBuilder` arguments."""
+        from ..test import EnvironBuilder
+
+        builder = EnvironBuilder(*args, **kwargs)
+        try:
+            return builder.get_request(cls)
+        finally:
+            builder.close()
+
+
+_MISSING: t.Any = object()
+
+
+def host_is_trusted(host: str, trusted_list: cabc.Iterable[str]) -> bool:
+    """Whether ``host`` (port ignored) matches an entry of ``trusted_list``.
+
+    An entry starting with ``.`` also matches every subdomain.
+    """
+    hostname = _strip_port(host).lower()
+    for entry in trusted_list:
+        entry = entry.lower()
+        if entry.startswith("."):
+            if hostname == entry[1:] or hostname.endswith(entry):
+                return True
+        elif hostname == _strip_port(entry):
+            return True
+    return False
+
+
+def _strip_port(host: str) -> str:
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
+
+
+def _query_text(environ: WSGIEnvironment) -> str:
+    raw = environ.get("QUERY_STRING", "")
+    if raw.isascii():
+        return raw  # type: ignore[no-any-return]
+    from urllib.parse import quote
+
+    return quote(raw.encode("latin-1"), safe="!$&'()*+,/:;=?@~%")
+
+
+def _quote_path(path: str) -> str:
+    if path.isascii() and " " not in path and "%" not in path:
+        return path
+    from urllib.parse import quote
+
+    return quote(path, safe="!$&'()*+,/:;=@~")

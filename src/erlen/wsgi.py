@@ -1,0 +1,186 @@
+"""WSGI glue: closing iterators, URL reconstruction from an environ, bounded input."""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import io
+import typing as t
+
+from . import exceptions
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+
+class ClosingIterator:
+    """Iterate ``iterable`` and call every ``callbacks`` function on :meth:`close`.
+
+    ``iterable.close()`` runs first when it exists. Every callback runs even when
+    an earlier one raises; the first error is re-raised at the end.
+    """
+
+    def __init__(
+        self,
+        iterable: cabc.Iterable[bytes],
+        callbacks: cabc.Callable[[], None]
+        | cabc.Iterable[cabc.Callable[[], None]]
+        | None = None,
+    ) -> None:
+        self._iterator = iter(iterable)
+        if callbacks is None:
+            funcs: list[cabc.Callable[[], None]] = []
+        elif callable(callbacks):
+            funcs = [callbacks]
+        else:
+            funcs = list(callbacks)
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            funcs.insert(0, close)
+        self._callbacks = funcs
+
+    def __iter__(self) -> ClosingIterator:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._iterator)
+
+    def close(self) -> None:
+        """Call the closing callbacks once each."""
+        callbacks, self._callbacks = self._callbacks, []
+        error: BaseException | None = None
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception as exc:  # boundary: every callback must run
+                if error is None:
+                    error = exc
+        if error is not None:
+            raise error
+
+
+def get_host(environ: WSGIEnvironment) -> str:
+    """Return the host the client asked for, with the port unless it is the default.
+
+    ``HTTP_HOST`` wins over ``SERVER_NAME``/``SERVER_PORT``, as in Werkzeug.
+    """
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        host = environ.get("SERVER_NAME", "")
+        port = environ.get("SERVER_PORT")
+        if port and not (
+            (scheme == "http" and port == "80") or (scheme == "https" and port == "443")
+        ):
+            host = f"{host}:{port}"
+    elif scheme == "http" and host.endswith(":80"):
+        host = host[:-3]
+    elif scheme == "https" and host.endswith(":443"):
+        host = host[:-4]
+    return host  # type: ignore[no-any-return]
+
+
+class LimitedStream(io.RawIOBase):
+    """Read at most ``limit`` bytes from a WSGI input stream.
+
+    :param stream: the stream to read.
+    :param limit: the number of bytes to allow.
+    :param is_max: ``limit`` is a maximum (``MAX_CONTENT_LENGTH`` on a body of
+        unknown length): reading past it raises :class:`RequestEntityTooLarge`
+        instead of ending the stream, so a body over the limit is never silently
+        cut.
+
+    A stream that ends before ``limit`` bytes when the length was declared
+    raises :class:`ClientDisconnected` (400).
+    """
+
+    def __init__(self, stream: t.IO[bytes], limit: int, is_max: bool = False) -> None:
+        self._stream = stream
+        self.limit = limit
+        self._pos = 0
+        self._is_max = is_max
+
+    @property
+    def is_exhausted(self) -> bool:
+        """Whether the limit has been reached."""
+        return self._pos >= self.limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: t.Any) -> int:
+        size = len(buffer)
+        remaining = self.limit - self._pos
+        if remaining <= 0:
+            if self._is_max and self._stream.read(1):
+                raise exceptions.RequestEntityTooLarge()
+            return 0
+        if self._is_max:
+            # SECURITY: read one byte past the limit so an oversized body is
+            # detected rather than truncated.
+            data = self._stream.read(min(size, remaining + 1))
+            if len(data) > remaining:
+                raise exceptions.RequestEntityTooLarge()
+        else:
+            data = self._stream.read(min(size, remaining))
+            if not data:
+                raise exceptions.ClientDisconnected()
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        # SECURITY: never reads more than the limit, even for read() with no size.
+        if size is None or size < 0:
+            chunks = []
+            while True:
+                chunk = self.read(64 * 1024)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        buffer = bytearray(size)
+        count = self.readinto(buffer)
+        return bytes(buffer[:count])
+
+    def tell(self) -> int:
+        return self._pos
+
+
+def get_content_length(environ: WSGIEnvironment) -> int | None:
+    """Return ``CONTENT_LENGTH`` as an ``int``, ``None`` when absent or chunked.
+
+    :raises BadRequest: the header is not a non-negative integer.
+    """
+    if environ.get("HTTP_TRANSFER_ENCODING", "") == "chunked":
+        return None
+    raw = environ.get("CONTENT_LENGTH")
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    # SECURITY: a bounded run of ASCII digits only; "-1", "1e9" or "+5" are refused.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        raise exceptions.BadRequest("The Content-Length header is not valid.")
+    return int(raw)
+
+
+def get_input_stream(
+    environ: WSGIEnvironment, max_content_length: int | None = None
+) -> t.IO[bytes]:
+    """Return the request body as a stream that cannot read past its end.
+
+    A declared ``Content-Length`` bounds the stream. A body the server terminates
+    itself (``wsgi.input_terminated``, chunked transfer) is read to its end, but
+    never past ``max_content_length``. A body with neither gives an empty stream.
+
+    :raises RequestEntityTooLarge: the declared length is over the maximum.
+    """
+    stream: t.IO[bytes] = environ["wsgi.input"]
+    content_length = get_content_length(environ)
+    if content_length is not None:
+        if max_content_length is not None and content_length > max_content_length:
+            raise exceptions.RequestEntityTooLarge()
+        return t.cast(t.IO[bytes], LimitedStream(stream, content_length))
+    if environ.get("wsgi.input_terminated"):
+        if max_content_length is not None:
+            return t.cast(t.IO[bytes], LimitedStream(stream, max_content_length, True))
+        return stream
+    return io.BytesIO()
