@@ -16,6 +16,7 @@ import pytest
 from erlen.config import DEFAULT_CONFIG
 from erlen.config import Config
 from erlen.config import ConfigAttribute
+from erlen.utils import ImportStringError
 
 # A module whose attributes the from_object tests can import by path.
 SETTINGS_MODULE = "erlen_test_settings_module"
@@ -164,18 +165,18 @@ def test_from_object_imports_a_string_path(
         "erlen.no_such_submodule.Attr",
     ],
 )
-def test_from_object_unresolvable_path_raises_import_error(path: str) -> None:
-    with pytest.raises(ImportError):
+def test_from_object_unresolvable_path_raises_import_string_error(path: str) -> None:
+    with pytest.raises(ImportStringError):
         Config("/").from_object(path)
 
 
 def test_from_object_missing_attribute_message_names_it() -> None:
-    with pytest.raises(ImportError, match="NoSuchAttribute") as info:
+    with pytest.raises(ImportStringError, match="NoSuchAttribute") as info:
         Config("/").from_object("erlen.config.NoSuchAttribute")
-    assert isinstance(info.value.__cause__, AttributeError)
+    assert info.value.import_name == "erlen.config.NoSuchAttribute"
 
 
-def test_from_object_import_error_inside_module_is_not_hidden(
+def test_from_object_import_error_inside_module_is_reported(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     package = tmp_path / "erlen_test_broken_pkg"
@@ -186,9 +187,12 @@ def test_from_object_import_error_inside_module_is_not_hidden(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
-        with pytest.raises(ModuleNotFoundError) as info:
+        with pytest.raises(ImportStringError) as ours:
             Config("/").from_object("erlen_test_broken_pkg.settings")
-        assert info.value.name == "erlen_dependency_that_is_missing"
+        with pytest.raises(ImportError) as theirs:
+            flask.Config("/").from_object("erlen_test_broken_pkg.settings")
+        assert type(theirs.value).__name__ == "ImportStringError"
+        assert ours.value.import_name == "erlen_test_broken_pkg.settings"
     finally:
         for name in ("erlen_test_broken_pkg", "erlen_test_broken_pkg.settings"):
             sys.modules.pop(name, None)

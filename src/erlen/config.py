@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import errno
-import importlib
 import json
 import os
 import types
 import typing as t
 from datetime import timedelta
+
+from .utils import import_string
 
 _T = t.TypeVar("_T")
 
@@ -234,10 +235,11 @@ class Config(dict[str, t.Any]):
         class attributes and properties of an instance are both found.
 
         :param obj: the object, or its import path.
-        :raises ImportError: the import path cannot be resolved.
+        :raises ~erlen.utils.ImportStringError: the import path cannot be
+            resolved.
         """
         if isinstance(obj, str):
-            obj = _import_string(obj)
+            obj = import_string(obj)
         for key in dir(obj):
             if key.isupper():
                 self[key] = getattr(obj, key)
@@ -332,24 +334,3 @@ class Config(dict[str, t.Any]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
-
-
-def _import_string(import_name: str) -> t.Any:
-    """Import ``"package.module"``, ``"package.module.attr"`` or ``"module:attr"``."""
-    dotted = import_name.replace(":", ".")
-    try:
-        return importlib.import_module(dotted)
-    except ModuleNotFoundError as exc:
-        # Only "this exact module does not exist" means "try an attribute";
-        # an ImportError raised inside an existing module must surface as is.
-        if "." not in dotted or exc.name != dotted:
-            raise
-    module_name, _, attr = dotted.rpartition(".")
-    module = importlib.import_module(module_name)
-    try:
-        return getattr(module, attr)
-    except AttributeError as exc:
-        raise ImportError(
-            f"Module {module_name!r} has no attribute {attr!r}"
-            f" (importing {import_name!r})."
-        ) from exc
