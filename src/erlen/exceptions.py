@@ -19,34 +19,8 @@ import collections.abc as cabc
 import typing as t
 from datetime import datetime
 
-try:
-    from .http.status import HTTP_STATUS_CODES
-except ImportError:  # pragma: no cover - TODO(#1): drop once erlen.http.status lands
-    from http import HTTPStatus as _HTTPStatus
-
-    HTTP_STATUS_CODES = {s.value: s.phrase for s in _HTTPStatus}
-    HTTP_STATUS_CODES.update(
-        {
-            413: "Request Entity Too Large",
-            414: "Request URI Too Long",
-            416: "Requested Range Not Satisfiable",
-            418: "I'm a teapot",
-            422: "Unprocessable Entity",
-        }
-    )
-try:
-    from .http.dates import http_date
-except ImportError:  # pragma: no cover - TODO(#1): drop once erlen.http.dates lands
-    import email.utils as _email_utils
-    from datetime import timezone as _timezone
-
-    def http_date(timestamp: t.Any = None) -> str:  # type: ignore[misc]  # fallback
-        if timestamp.tzinfo is None:
-            timestamp = timestamp.replace(tzinfo=_timezone.utc)
-        return _email_utils.format_datetime(
-            timestamp.astimezone(_timezone.utc), usegmt=True
-        )
-
+from .http.dates import http_date
+from .http.status import HTTP_STATUS_CODES
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
