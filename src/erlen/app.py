@@ -33,6 +33,7 @@ from .routing import MapAdapter
 from .routing import Rule
 from .routing.exceptions import NeedsAdapter
 from .scaffold import Scaffold
+from .scaffold import _default_template_ctx_processor
 from .scaffold import _endpoint_from_view_func
 from .scaffold import find_package
 from .scaffold import setupmethod
@@ -143,6 +144,7 @@ class Erlen(_dispatch.DispatchMixin, Scaffold):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._plans: dict[str | None, _dispatch.Plan] = {}
+        self.template_context_processors[None].append(_default_template_ctx_processor)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
                 raise AssertionError(

@@ -117,7 +117,7 @@ class Scaffold:
         ] = defaultdict(list)
         self.template_context_processors: dict[
             str | None, list[cabc.Callable[[], dict[str, t.Any]]]
-        ] = defaultdict(list, {None: [_default_template_ctx_processor]})
+        ] = defaultdict(list)
         self.url_value_preprocessors: dict[
             str | None,
             list[cabc.Callable[[str | None, dict[str, t.Any] | None], None]],
