@@ -90,14 +90,16 @@ class Map:
         )
 
     def iter_rules(self, endpoint: t.Any | None = None) -> cabc.Iterator[Rule]:
-        """Iterate over all rules, or over the rules of ``endpoint``.
+        """Iterate over all rules, or over the rules of ``endpoint``, in the
+        order :meth:`~MapAdapter.build` tries them.
 
         :raises KeyError: ``endpoint`` has no rule.
         """
         self.update()
         if endpoint is not None:
             return iter(self._rules_by_endpoint[endpoint])
-        return iter(self._rules)
+        # COMPAT: grouped by endpoint (first seen first), each group in build order.
+        return (rule for rules in self._rules_by_endpoint.values() for rule in rules)
 
     def add(self, rulefactory: RuleFactory) -> None:
         """Bind and add a rule, or every rule of a factory.
