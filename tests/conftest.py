@@ -1,0 +1,45 @@
+"""Flask's fixture names with Flask's meaning, so Flask-style tests port line by line."""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import os
+import typing as t
+
+import pytest
+
+if t.TYPE_CHECKING:
+    from erlen import Erlen
+    from erlen.ctx import AppContext
+    from erlen.ctx import RequestContext
+    from erlen.testing import ErlenClient
+
+
+@pytest.fixture
+def app() -> Erlen:
+    """An app in testing mode with a secret key, rooted in the tests folder."""
+    from erlen import Erlen
+
+    app = Erlen("erlen_test", root_path=os.path.dirname(__file__))
+    app.config.update(TESTING=True, SECRET_KEY="test key")
+    return app
+
+
+@pytest.fixture
+def app_ctx(app: Erlen) -> cabc.Iterator[AppContext]:
+    """An active application context of ``app``."""
+    with app.app_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def req_ctx(app: Erlen) -> cabc.Iterator[RequestContext]:
+    """An active request context of ``app`` for ``GET /``."""
+    with app.test_request_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def client(app: Erlen) -> ErlenClient:
+    """A test client of ``app``."""
+    return app.test_client()
