@@ -155,9 +155,16 @@ class Matcher:
         :raises RequestAliasRedirect: an alias rule matched.
         :raises NoMatch: nothing matched; carries the methods for a 405.
         """
-        found = self._search(domain, path, method, websocket, None)
+        # PERF: the first pass is inlined; _search repeats it only on failure.
+        parts = [domain, *path.split("/")]
+        try:
+            found = _walk(self.root, parts, 0, len(parts), (), method, websocket, None)
+        except _SlashRequired:
+            raise RequestPath(f"{path}/") from None
         if found is None:
-            raise self._no_match(domain, path, method, websocket)
+            found = self._search_merged(domain, path, method, websocket, None)
+            if found is None:
+                raise self._no_match(domain, path, method, websocket)
         rule, values = found
         result: dict[str, t.Any] = {}
         index = 0
@@ -182,10 +189,13 @@ class Matcher:
         # PERF: the search runs again collecting methods only when it failed,
         # so a successful match allocates nothing for a 405 it will not send.
         misses = _Misses()
-        self._search(domain, path, method, websocket, misses)
+        parts = [domain, *path.split("/")]
+        found = _walk(self.root, parts, 0, len(parts), (), method, websocket, misses)
+        if found is None:
+            self._search_merged(domain, path, method, websocket, misses)
         return NoMatch(misses.methods, misses.websocket)
 
-    def _search(
+    def _search_merged(
         self,
         domain: str,
         path: str,
@@ -193,15 +203,9 @@ class Matcher:
         websocket: bool,
         misses: _Misses | None,
     ) -> _Found | None:
-        parts = [domain, *path.split("/")]
-        try:
-            found = _walk(
-                self.root, parts, 0, len(parts), (), method, websocket, misses
-            )
-        except _SlashRequired:
-            raise RequestPath(f"{path}/") from None
-        if found is not None or not self.merge_slashes or "//" not in path:
-            return found
+        """Match again with slashes merged; a match means a redirect."""
+        if not self.merge_slashes or "//" not in path:
+            return None
         merged = _MERGE_RE.sub("/", path)
         parts = [domain, *merged.split("/")]
         try:
@@ -246,9 +250,25 @@ def _walk(
             if found is not None:
                 return found
         for edge in node.dynamic:
-            found = _try_edge(
-                edge, parts, index, count, values, method, websocket, misses
-            )
+            if not edge.whole:
+                found = _try_edge(
+                    edge, parts, index, count, values, method, websocket, misses
+                )
+            elif edge.match(part) is None:
+                continue
+            else:
+                # PERF: one variable filling the segment, the common case, is
+                # followed here without a call to _try_edge.
+                found = _walk(
+                    edge.node,
+                    parts,
+                    index + 1,
+                    count,
+                    (*values, part),
+                    method,
+                    websocket,
+                    misses,
+                )
             if found is not None:
                 return found
         if node.lenient and part == "" and index == count - 1:
@@ -268,15 +288,7 @@ def _try_edge(
     websocket: bool,
     misses: _Misses | None,
 ) -> _Found | None:
-    """Follow one dynamic edge if its pattern matches at ``parts[index]``."""
-    if edge.whole:
-        segment = parts[index]
-        if edge.match(segment) is None:
-            return None
-        found = (*values, segment)
-        return _walk(
-            edge.node, parts, index + 1, count, found, method, websocket, misses
-        )
+    """Follow a dynamic edge with static text or several variables, or a final one."""
     if edge.part.final:
         match = edge.match("/".join(parts[index:]))
         next_index = count
@@ -324,10 +336,16 @@ def _end(
     misses: _Misses | None,
 ) -> _Found | None:
     """All parts are consumed: a rule here, or one that wants a trailing slash."""
-    if node.rules:
+    if misses is not None:
         found = _pick(node, values, method, websocket, misses)
         if found is not None:
             return found
+    else:
+        # PERF: the success path, inlined; _pick also records the misses.
+        for rule in node.rules:
+            methods = rule.methods
+            if (methods is None or method in methods) and rule.websocket == websocket:
+                return rule, values
     if "" not in node.static:
         return None
     for rule in node.static[""].rules:
