@@ -11,6 +11,9 @@ import typing as t
 
 __version__ = "0.1.0"
 
+# The submodule erlen.globals will shadow the builtin globals() on this package.
+_NAMESPACE = globals()
+
 # name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "Erlen": "erlen.app",
@@ -102,12 +105,12 @@ def __getattr__(name: str) -> t.Any:
             return importlib.import_module("erlen.json")
         raise AttributeError(f"module 'erlen' has no attribute {name!r}")
     value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
+    _NAMESPACE[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS, "json"])
+    return sorted([*_NAMESPACE, *_EXPORTS, "json"])
 
 
 __all__ = sorted([*_EXPORTS, "json"])

@@ -23,10 +23,17 @@ from .globals import _cv_app
 from .globals import _cv_request
 from .routing.exceptions import BuildError
 from .routing.exceptions import RequestRedirect
+from .scaffold import Scaffold
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    import logging
+
     from .app import Erlen
+    from .config import Config
+    from .json.provider import JSONProvider
+    from .sessions import SessionInterface
+    from .sessions import SessionMixin
     from .wrappers import Request
 
 _sentinel: t.Any = object()
@@ -43,7 +50,7 @@ class Plan:
 
     __slots__ = ("url_value_preprocessors", "before", "after", "teardown")
 
-    def __init__(self, app: Erlen, blueprint: str | None) -> None:
+    def __init__(self, app: DispatchingApp, blueprint: str | None) -> None:
         names: list[str | None] = []
         if blueprint is not None:
             parts = blueprint.split(".")
@@ -69,12 +76,33 @@ class Plan:
         )
 
 
-class DispatchMixin:
-    """Flask's request-handling methods (see the module docstring)."""
+class DispatchingApp(Scaffold):
+    """Flask's request-handling methods; :class:`~erlen.app.Erlen` subclasses this.
+
+    The attributes and methods declared below for type checking are defined by
+    :class:`~erlen.app.Erlen`.
+    """
 
     _plans: dict[str | None, Plan]
 
-    def _plan(self: Erlen, request: Request) -> Plan:
+    if t.TYPE_CHECKING:
+        config: Config
+        response_class: type[Response]
+        json: JSONProvider
+        logger: logging.Logger
+        session_interface: SessionInterface
+        teardown_appcontext_funcs: list[cabc.Callable[[BaseException | None], None]]
+        debug: bool
+        propagate_exceptions: bool
+        _got_first_request: bool
+
+        def trap_http_exception(self, e: Exception) -> bool: ...
+
+        def log_exception(self, exc_info: t.Any) -> None: ...
+
+        def _open_session(self, request: Request) -> SessionMixin: ...
+
+    def _plan(self, request: Request) -> Plan:
         rule = request.url_rule
         endpoint = rule.endpoint if rule is not None else None
         blueprint = (
@@ -85,7 +113,7 @@ class DispatchMixin:
             plan = self._plans[blueprint] = Plan(self, blueprint)
         return plan
 
-    def full_dispatch_request(self: Erlen) -> Response:
+    def full_dispatch_request(self) -> Response:
         """Run the before hooks and the view, handle errors, finalize."""
         self._got_first_request = True
         try:
@@ -98,7 +126,7 @@ class DispatchMixin:
             rv = self.handle_user_exception(e)
         return self.finalize_request(rv)
 
-    def preprocess_request(self: Erlen) -> t.Any:
+    def preprocess_request(self) -> t.Any:
         """Run URL value preprocessors, then before-request hooks; a hook's
         non-``None`` return value becomes the response."""
         request = _cv_request.get().request
@@ -112,7 +140,7 @@ class DispatchMixin:
                 return rv
         return None
 
-    def dispatch_request(self: Erlen) -> t.Any:
+    def dispatch_request(self) -> t.Any:
         """Call the matched view, or raise the routing error."""
         request = _cv_request.get().request
         if request.routing_exception is not None:
@@ -128,11 +156,11 @@ class DispatchMixin:
             view = self.ensure_sync(view)
         return view(**request.view_args)  # type: ignore[arg-type]
 
-    def raise_routing_exception(self: Erlen, request: Request) -> t.NoReturn:
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the error routing stored on ``request`` (404, 405, redirect)."""
         raise request.routing_exception  # type: ignore[misc]
 
-    def make_default_options_response(self: Erlen) -> Response:
+    def make_default_options_response(self) -> Response:
         """The automatic OPTIONS response: an empty body and ``Allow``."""
         adapter = _cv_request.get().url_adapter
         methods = adapter.allowed_methods()  # type: ignore[union-attr]
@@ -141,7 +169,7 @@ class DispatchMixin:
         return rv
 
     def finalize_request(
-        self: Erlen, rv: t.Any, from_error_handler: bool = False
+        self, rv: t.Any, from_error_handler: bool = False
     ) -> Response:
         """Turn ``rv`` into a response and run the after-request processing."""
         response = self.make_response(rv)
@@ -159,7 +187,7 @@ class DispatchMixin:
             )
         return response
 
-    def make_response(self: Erlen, rv: t.Any) -> Response:
+    def make_response(self, rv: t.Any) -> Response:
         """Convert a view's return value into a :attr:`response_class` instance.
 
         Accepts ``str``, ``bytes``, ``dict``, ``list``, an iterator, a response,
@@ -204,7 +232,7 @@ class DispatchMixin:
             if isinstance(rv, (str, bytes, bytearray)) or isinstance(
                 rv, cabc.Iterator
             ):
-                rv = response_class(rv, status=status, headers=headers)
+                rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
@@ -242,7 +270,7 @@ class DispatchMixin:
             rv.headers.update(headers)
         return rv  # type: ignore[no-any-return]
 
-    def process_response(self: Erlen, response: Response) -> Response:
+    def process_response(self, response: Response) -> Response:
         """Run ``after_this_request`` functions and after-request hooks, then
         save the session."""
         ctx = _cv_request.get()
@@ -257,17 +285,17 @@ class DispatchMixin:
         if session is not None:
             interface = self.session_interface
             if not interface.is_null_session(session):
-                interface.save_session(self, session, response)
+                interface.save_session(t.cast("Erlen", self), session, response)
         return response
 
-    def _lazy_session_skips_save(self: Erlen, request: Request) -> bool:
+    def _lazy_session_skips_save(self, request: Request) -> bool:
         # PERF: an unopened built-in session without its cookie has nothing to
         # save, so the request never pays for the session.
         cookie = request.environ.get("HTTP_COOKIE")
         return not cookie or self.config["SESSION_COOKIE_NAME"] not in cookie
 
     @property
-    def _lazy_session(self: Erlen) -> bool:
+    def _lazy_session(self) -> bool:
         """Whether the session may be opened on first use (built-in interface)."""
         from .sessions import SecureCookieSessionInterface
 
@@ -279,7 +307,7 @@ class DispatchMixin:
         )
 
     def do_teardown_request(
-        self: Erlen, exc: BaseException | None = _sentinel
+        self, exc: BaseException | None = _sentinel
     ) -> None:
         """Run the teardown-request functions, innermost blueprint first."""
         if exc is _sentinel:
@@ -293,7 +321,7 @@ class DispatchMixin:
             )
 
     def do_teardown_appcontext(
-        self: Erlen, exc: BaseException | None = _sentinel
+        self, exc: BaseException | None = _sentinel
     ) -> None:
         """Run the teardown-appcontext functions, last registered first."""
         if exc is _sentinel:
@@ -308,7 +336,7 @@ class DispatchMixin:
     # -- errors -----------------------------------------------------------------
 
     def _find_error_handler(
-        self: Erlen, e: Exception, blueprints: list[str]
+        self, e: Exception, blueprints: list[str]
     ) -> cabc.Callable[[Exception], t.Any] | None:
         exc_class, code = self._get_exc_class_and_code(type(e))
         names = (*blueprints, None)
@@ -323,7 +351,7 @@ class DispatchMixin:
                         return handler
         return None
 
-    def handle_http_exception(self: Erlen, e: HTTPException) -> t.Any:
+    def handle_http_exception(self, e: HTTPException) -> t.Any:
         """Return the registered handler's result for ``e``, or ``e`` itself."""
         if e.code is None or isinstance(e, RequestRedirect):
             return e
@@ -333,7 +361,7 @@ class DispatchMixin:
             return e
         return self.ensure_sync(handler)(e)
 
-    def handle_user_exception(self: Erlen, e: Exception) -> t.Any:
+    def handle_user_exception(self, e: Exception) -> t.Any:
         """Handle an error raised by hooks or the view: HTTP errors go to
         :meth:`handle_http_exception`, others to their handler or re-raise."""
         if isinstance(e, BadRequestKeyError) and (
@@ -348,7 +376,7 @@ class DispatchMixin:
             raise
         return self.ensure_sync(handler)(e)
 
-    def handle_exception(self: Erlen, e: Exception) -> Response:
+    def handle_exception(self, e: Exception) -> Response:
         """Handle an unhandled error: propagate it (debug, testing), or log it
         and answer 500 through the 500 handler if there is one."""
         exc_info = sys.exc_info()
@@ -372,7 +400,7 @@ class DispatchMixin:
     # -- async ------------------------------------------------------------------
 
     def ensure_sync(
-        self: Erlen, func: cabc.Callable[..., t.Any]
+        self, func: cabc.Callable[..., t.Any]
     ) -> cabc.Callable[..., t.Any]:
         """Return ``func``, wrapped to run synchronously if it is a coroutine."""
         if inspect.iscoroutinefunction(func):
@@ -380,7 +408,7 @@ class DispatchMixin:
         return func
 
     def async_to_sync(
-        self: Erlen, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, t.Any]]
+        self, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, t.Any]]
     ) -> cabc.Callable[..., t.Any]:
         """Wrap a coroutine function to run to completion on a new event loop.
 

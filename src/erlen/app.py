@@ -63,7 +63,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-class Erlen(_dispatch.DispatchMixin, Scaffold):
+class Erlen(_dispatch.DispatchingApp):
     """The WSGI application: Flask's ``Flask`` class.
 
     :param import_name: the name of the application package or module.
@@ -469,14 +469,18 @@ class Erlen(_dispatch.DispatchMixin, Scaffold):
         """Return a test client for this app (``test_client_class``)."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import ErlenClient as cls
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[arg-type]
+            from .testing import ErlenClient
+
+            cls = ErlenClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: t.Any) -> t.Any:
         """Return a click test runner for this app's commands."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import ErlenCliRunner as cls  # type: ignore[attr-defined]
+            from .testing import ErlenCliRunner
+
+            cls = ErlenCliRunner
         return cls(self, **kwargs)
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:

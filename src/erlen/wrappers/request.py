@@ -30,6 +30,7 @@ from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
 from ..http.ranges import parse_range_header
 from ..http.urls import parse_query_pairs
+from ..http.urls import uri_to_iri
 from ..user_agent import UserAgent
 from ..utils import cached_property
 from ..wsgi import get_host
@@ -186,16 +187,19 @@ class Request:
     @cached_property
     def base_url(self) -> str:
         """The full URL without the query string."""
-        return (
+        url = (
             f"{self.scheme}://{self.host}"
             f"{_quote_path(self.root_path)}{_quote_path(self.path)}"
         )
+        return uri_to_iri(url) if "%" in url else url
 
     @cached_property
     def url(self) -> str:
         """The full URL, with the query string when there is one."""
         query = _query_text(self.environ)
-        return f"{self.base_url}?{query}" if query else self.base_url
+        if not query:
+            return self.base_url
+        return f"{self.base_url}?{uri_to_iri(query) if '%' in query else query}"
 
     @cached_property
     def args(self) -> MultiDict[str, str]:
