@@ -238,6 +238,19 @@ def test_unauthorized_www_authenticate() -> None:
     assert isinstance(as_tuple.www_authenticate, tuple)
 
 
+def test_unauthorized_with_erlen_challenge() -> None:
+    from werkzeug.datastructures import WWWAuthenticate as WzWWWAuthenticate
+
+    from erlen.datastructures import WWWAuthenticate
+
+    ours = ex.Unauthorized(www_authenticate=WWWAuthenticate("basic", {"realm": "a b"}))
+    theirs = wz.Unauthorized(
+        www_authenticate=WzWWWAuthenticate("basic", {"realm": "a b"})
+    )
+    assert ours.get_headers() == theirs.get_headers()
+    assert ours.get_response().headers["WWW-Authenticate"] == 'Basic realm="a b"'
+
+
 def test_unauthorized_with_werkzeug_challenge() -> None:
     from werkzeug.datastructures import WWWAuthenticate
 

@@ -26,6 +26,7 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
 
+    from .datastructures import WWWAuthenticate
     from .wrappers.response import Response
 
 # COMPAT: the same five replacements as MarkupSafe's ``escape``, so the HTML
@@ -217,14 +218,18 @@ class Unauthorized(HTTPException):
         self,
         description: str | None = None,
         response: Response | None = None,
-        www_authenticate: t.Any | None = None,
+        www_authenticate: WWWAuthenticate
+        | cabc.Iterable[WWWAuthenticate]
+        | None = None,
     ) -> None:
         super().__init__(description, response)
-        if www_authenticate is not None and not isinstance(
-            www_authenticate, (tuple, list)
-        ):
-            www_authenticate = (www_authenticate,)
-        self.www_authenticate = www_authenticate
+        challenges: cabc.Sequence[WWWAuthenticate] | None
+        if www_authenticate is None or isinstance(www_authenticate, (tuple, list)):
+            challenges = www_authenticate
+        else:
+            # COMPAT: anything but a list or tuple counts as one challenge.
+            challenges = (t.cast("WWWAuthenticate", www_authenticate),)
+        self.www_authenticate = challenges
 
     def get_headers(
         self,
