@@ -412,3 +412,29 @@ def test_huge_description_renders_in_linear_time() -> None:
     assert body.count("<br>") == 500_000
     assert body.count("&lt;") == 500_000
     assert body.endswith("end</p>\n")
+
+
+# --- through the app ---------------------------------------------------------
+
+
+def test_abort_in_view_renders_the_error_page(app: t.Any, client: t.Any) -> None:
+    @app.get("/gone")
+    def gone() -> str:
+        ex.abort(410, "moved <away>")
+
+    rv = client.get("/gone")
+    assert rv.status_code == 410
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert rv.get_data(as_text=True) == wz.Gone("moved <away>").get_body()
+
+
+def test_raised_exception_with_headers_through_the_app(
+    app: t.Any, client: t.Any
+) -> None:
+    @app.get("/limited")
+    def limited() -> str:
+        raise ex.TooManyRequests(retry_after=30)
+
+    rv = client.get("/limited")
+    assert rv.status_code == 429
+    assert rv.headers["Retry-After"] == "30"
