@@ -13,7 +13,9 @@ from erlen import render_template
 from erlen import request
 from erlen import url_for
 
-app = Erlen(__name__, template_folder=os.path.join(os.path.dirname(__file__), "templates"))
+app = Erlen(
+    __name__, template_folder=os.path.join(os.path.dirname(__file__), "templates")
+)
 
 
 @app.route("/")

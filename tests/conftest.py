@@ -1,4 +1,4 @@
-"""Flask's fixture names with Flask's meaning, so Flask-style tests port line by line."""
+"""Flask's fixture names with Flask's meaning, so Flask-style tests port as they are."""
 
 from __future__ import annotations
 

@@ -93,8 +93,10 @@ class DispatchingApp(Scaffold):
         session_interface: SessionInterface
         teardown_appcontext_funcs: list[cabc.Callable[[BaseException | None], None]]
         debug: bool
-        propagate_exceptions: bool
         _got_first_request: bool
+
+        @property
+        def propagate_exceptions(self) -> bool: ...
 
         def trap_http_exception(self, e: Exception) -> bool: ...
 
@@ -168,9 +170,7 @@ class DispatchingApp(Scaffold):
         rv.allow.update(methods)
         return rv
 
-    def finalize_request(
-        self, rv: t.Any, from_error_handler: bool = False
-    ) -> Response:
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Turn ``rv`` into a response and run the after-request processing."""
         response = self.make_response(rv)
         try:
@@ -204,23 +204,10 @@ class DispatchingApp(Scaffold):
         if rv_type is str:
             return response_class(rv)
         if rv_type is dict:
-            return self.json.response(rv)  # type: ignore[no-any-return]
+            return self.json.response(rv)
         status = headers = None
         if isinstance(rv, tuple):
-            length = len(rv)
-            if length == 3:
-                rv, status, headers = rv
-            elif length == 2:
-                if isinstance(rv[1], _HEADER_TYPES):
-                    rv, headers = rv
-                else:
-                    rv, status = rv
-            else:
-                raise TypeError(
-                    "The view function did not return a valid response tuple."
-                    " The tuple must have the form (body, status, headers),"
-                    " (body, status), or (body, headers)."
-                )
+            rv, status, headers = _unpack_tuple(rv)
         if rv is None:
             endpoint = _cv_request.get().request.endpoint
             raise TypeError(
@@ -229,36 +216,11 @@ class DispatchingApp(Scaffold):
                 " None or ended without a return statement."
             )
         if not isinstance(rv, response_class):
-            if isinstance(rv, (str, bytes, bytearray)) or isinstance(
-                rv, cabc.Iterator
-            ):
+            if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
                 rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
                 status = headers = None
-            elif isinstance(rv, (dict, list)):
-                rv = self.json.response(rv)
-            elif isinstance(rv, HTTPException):
-                rv = response_class.force_type(rv.get_response())
-            elif isinstance(rv, Response) or callable(rv):
-                try:
-                    rv = response_class.force_type(
-                        rv, _cv_request.get().request.environ
-                    )
-                except TypeError as e:
-                    raise TypeError(
-                        f"{e}\nThe view function did not return a valid"
-                        " response. The return type must be a string,"
-                        " dict, list, tuple with headers or status,"
-                        " Response instance, or WSGI callable, but it"
-                        f" was a {type(rv).__name__}."
-                    ).with_traceback(sys.exc_info()[2]) from None
             else:
-                raise TypeError(
-                    "The view function did not return a valid"
-                    " response. The return type must be a string,"
-                    " dict, list, tuple with headers or status,"
-                    " Response instance, or WSGI callable, but it was a"
-                    f" {type(rv).__name__}."
-                )
+                rv = self._coerce_response(rv)
         if status is not None:
             if isinstance(status, _STATUS_TYPES):
                 if not isinstance(status, str):
@@ -269,6 +231,31 @@ class DispatchingApp(Scaffold):
         if headers:
             rv.headers.update(headers)
         return rv  # type: ignore[no-any-return]
+
+    def _coerce_response(self, rv: t.Any) -> Response:
+        response_class = self.response_class
+        if isinstance(rv, (dict, list)):
+            return self.json.response(rv)
+        if isinstance(rv, HTTPException):
+            return response_class.force_type(rv.get_response())
+        if isinstance(rv, Response) or callable(rv):
+            try:
+                return response_class.force_type(rv, _cv_request.get().request.environ)
+            except TypeError as e:
+                raise TypeError(
+                    f"{e}\nThe view function did not return a valid"
+                    " response. The return type must be a string,"
+                    " dict, list, tuple with headers or status,"
+                    " Response instance, or WSGI callable, but it"
+                    f" was a {type(rv).__name__}."
+                ).with_traceback(sys.exc_info()[2]) from None
+        raise TypeError(
+            "The view function did not return a valid"
+            " response. The return type must be a string,"
+            " dict, list, tuple with headers or status,"
+            " Response instance, or WSGI callable, but it was a"
+            f" {type(rv).__name__}."
+        )
 
     def process_response(self, response: Response) -> Response:
         """Run ``after_this_request`` functions and after-request hooks, then
@@ -306,9 +293,7 @@ class DispatchingApp(Scaffold):
             and cls.save_session is SecureCookieSessionInterface.save_session
         )
 
-    def do_teardown_request(
-        self, exc: BaseException | None = _sentinel
-    ) -> None:
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:
         """Run the teardown-request functions, innermost blueprint first."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
@@ -320,9 +305,7 @@ class DispatchingApp(Scaffold):
                 self, _async_wrapper=self.ensure_sync, exc=exc
             )
 
-    def do_teardown_appcontext(
-        self, exc: BaseException | None = _sentinel
-    ) -> None:
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:
         """Run the teardown-appcontext functions, last registered first."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
@@ -399,9 +382,7 @@ class DispatchingApp(Scaffold):
 
     # -- async ------------------------------------------------------------------
 
-    def ensure_sync(
-        self, func: cabc.Callable[..., t.Any]
-    ) -> cabc.Callable[..., t.Any]:
+    def ensure_sync(self, func: cabc.Callable[..., t.Any]) -> cabc.Callable[..., t.Any]:
         """Return ``func``, wrapped to run synchronously if it is a coroutine."""
         if inspect.iscoroutinefunction(func):
             return self.async_to_sync(func)
@@ -420,6 +401,22 @@ class DispatchingApp(Scaffold):
             return asyncio.run(func(*args, **kwargs))
 
         return wrapper
+
+
+def _unpack_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:
+    """Split a view's ``(body, status, headers)`` style tuple."""
+    length = len(rv)
+    if length == 3:
+        return rv[0], rv[1], rv[2]
+    if length == 2:
+        if isinstance(rv[1], _HEADER_TYPES):
+            return rv[0], None, rv[1]
+        return rv[0], rv[1], None
+    raise TypeError(
+        "The view function did not return a valid response tuple."
+        " The tuple must have the form (body, status, headers),"
+        " (body, status), or (body, headers)."
+    )
 
 
 def build_url(
@@ -476,4 +473,4 @@ def build_url(
         return app.handle_url_build_error(error, endpoint, values)
     if anchor is not None:
         rv = f"{rv}#{quote(anchor, safe='%!#$&()*+,/:;=?@')}"
-    return rv  # type: ignore[no-any-return]
+    return rv

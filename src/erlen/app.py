@@ -32,7 +32,6 @@ from .routing import Map
 from .routing import MapAdapter
 from .routing import Rule
 from .routing.exceptions import NeedsAdapter
-from .scaffold import Scaffold
 from .scaffold import _default_template_ctx_processor
 from .scaffold import _endpoint_from_view_func
 from .scaffold import find_package
@@ -90,12 +89,11 @@ class Erlen(_dispatch.DispatchingApp):
     url_rule_class = Rule
     url_map_class = Map
     test_client_class: type[ErlenClient] | None = None
-    test_cli_runner_class: type[t.Any] | None = None
     jinja_options: dict[str, t.Any] = {}
     default_config: dict[str, t.Any] = DEFAULT_CONFIG
 
     testing = ConfigAttribute[bool]("TESTING")
-    secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
+    secret_key = ConfigAttribute[str | bytes | None]("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME",
         get_converter=_make_timedelta,  # type: ignore[arg-type]
@@ -147,9 +145,7 @@ class Erlen(_dispatch.DispatchingApp):
         self.template_context_processors[None].append(_default_template_ctx_processor)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
-                raise AssertionError(
-                    "Invalid static_host/host_matching combination"
-                )
+                raise AssertionError("Invalid static_host/host_matching combination")
             self_ref = weakref.ref(self)
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
@@ -161,13 +157,13 @@ class Erlen(_dispatch.DispatchingApp):
     # -- lazily built parts ---------------------------------------------------
 
     @cached_property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The application name: the import name, or the script's file name."""
         if self.import_name == "__main__":
             filename = getattr(sys.modules["__main__"], "__file__", None)
             if filename is None:
                 return "__main__"
-            return os.path.splitext(os.path.basename(filename))[0]
+            return str(os.path.splitext(os.path.basename(filename))[0])
         return self.import_name
 
     @cached_property
@@ -177,7 +173,7 @@ class Erlen(_dispatch.DispatchingApp):
 
     @property
     def json_provider_class(self) -> type[JSONProvider]:
-        """The class of :attr:`json` (:class:`~erlen.json.provider.DefaultJSONProvider`)."""
+        """The class of :attr:`json` (``DefaultJSONProvider`` unless set)."""
         cls = self.__dict__.get("_json_provider_class")
         if cls is None:
             from .json.provider import DefaultJSONProvider
@@ -199,7 +195,7 @@ class Erlen(_dispatch.DispatchingApp):
             interface = self.__dict__["_session_interface"] = (
                 SecureCookieSessionInterface()
             )
-        return interface  # type: ignore[no-any-return]
+        return interface
 
     @session_interface.setter
     def session_interface(self, value: SessionInterface) -> None:
@@ -260,7 +256,10 @@ class Erlen(_dispatch.DispatchingApp):
     @debug.setter
     def debug(self, value: bool) -> None:
         self.config["DEBUG"] = value
-        if self.config["TEMPLATES_AUTO_RELOAD"] is None and "jinja_env" in self.__dict__:
+        if (
+            self.config["TEMPLATES_AUTO_RELOAD"] is None
+            and "jinja_env" in self.__dict__
+        ):
             self.jinja_env.auto_reload = value
 
     @property
@@ -295,8 +294,8 @@ class Erlen(_dispatch.DispatchingApp):
         """Open a file relative to :attr:`instance_path` (writing is allowed)."""
         path = os.path.join(self.instance_path, resource)
         if "b" in mode:
-            return open(path, mode)  # noqa: SIM115 - the caller closes it
-        return open(path, mode, encoding=encoding)  # noqa: SIM115
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
@@ -393,9 +392,7 @@ class Erlen(_dispatch.DispatchingApp):
         return rv
 
     @setupmethod
-    def template_filter(
-        self, name: str | None = None
-    ) -> cabc.Callable[[_F], _F]:
+    def template_filter(self, name: str | None = None) -> cabc.Callable[[_F], _F]:
         """Register the decorated function as a Jinja filter."""
 
         def decorator(f: _F) -> _F:
@@ -473,15 +470,6 @@ class Erlen(_dispatch.DispatchingApp):
 
             cls = ErlenClient
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
-
-    def test_cli_runner(self, **kwargs: t.Any) -> t.Any:
-        """Return a click test runner for this app's commands."""
-        cls = self.test_cli_runner_class
-        if cls is None:
-            from .testing import ErlenCliRunner
-
-            cls = ErlenCliRunner
-        return cls(self, **kwargs)
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to ``request`` or, without one, to ``SERVER_NAME``.
@@ -571,7 +559,8 @@ class Erlen(_dispatch.DispatchingApp):
         raise error
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
-        """Run the ``url_defaults`` functions of the app and the endpoint's blueprints."""
+        """Run the ``url_defaults`` functions of the app and of the endpoint's
+        blueprints."""
         names: list[str | None] = [None]
         if "." in endpoint:
             parts = endpoint.split(".")[:-1]

@@ -202,7 +202,9 @@ class Blueprint(Scaffold):
             deferred(state)
         self._register_cli(app, name, options)
         for blueprint, bp_options in self._blueprints:
-            blueprint.register(app, self._nested_options(state, blueprint, bp_options, name))
+            blueprint.register(
+                app, self._nested_options(state, blueprint, bp_options, name)
+            )
 
     def _register_cli(self, app: Erlen, name: str, options: dict[str, t.Any]) -> None:
         if "cli" not in self.__dict__ or not self.cli.commands:
@@ -350,9 +352,10 @@ class Blueprint(Scaffold):
         self.record_once(lambda s: s.app.add_template_global(f, name=name))
 
     def _app_hook(self, attribute: str, f: _F) -> _F:
-        self.record_once(
-            lambda s: getattr(s.app, attribute).setdefault(None, []).append(f)
-        )
+        def register(state: BlueprintSetupState) -> None:
+            getattr(state.app, attribute).setdefault(None, []).append(f)
+
+        self.record_once(register)
         return f
 
     @setupmethod
@@ -376,13 +379,14 @@ class Blueprint(Scaffold):
         return self._app_hook("template_context_processors", f)
 
     @setupmethod
-    def app_errorhandler(
-        self, code: type[Exception] | int
-    ) -> cabc.Callable[[_F], _F]:
+    def app_errorhandler(self, code: type[Exception] | int) -> cabc.Callable[[_F], _F]:
         """Like :meth:`errorhandler`, for errors anywhere in the app."""
 
         def decorator(f: _F) -> _F:
-            self.record_once(lambda s: s.app.errorhandler(code)(f))
+            def register(state: BlueprintSetupState) -> None:
+                state.app.errorhandler(code)(f)
+
+            self.record_once(register)
             return f
 
         return decorator

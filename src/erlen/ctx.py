@@ -150,7 +150,9 @@ class AppContext:
         """Make this context the current one."""
         self._cv_tokens.append(_cv_app.set(self))
         if signals.appcontext_pushed.receivers:
-            signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+            signals.appcontext_pushed.send(
+                self.app, _async_wrapper=self.app.ensure_sync
+            )
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         """Run the teardown functions (on the outermost pop) and restore the
@@ -171,14 +173,17 @@ class AppContext:
                 f"Popped wrong app context. ({ctx!r} instead of {self!r})"
             )
         if signals.appcontext_popped.receivers:
-            signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+            signals.appcontext_popped.send(
+                self.app, _async_wrapper=self.app.ensure_sync
+            )
 
     def __enter__(self) -> AppContext:
         self.push()
         return self
 
-    def __exit__(self, exc_type: type | None, exc_value: BaseException | None,
-                 tb: t.Any) -> None:
+    def __exit__(
+        self, exc_type: type | None, exc_value: BaseException | None, tb: t.Any
+    ) -> None:
         self.pop(exc_value)
 
 
@@ -305,8 +310,9 @@ class RequestContext:
         self.push()
         return self
 
-    def __exit__(self, exc_type: type | None, exc_value: BaseException | None,
-                 tb: t.Any) -> None:
+    def __exit__(
+        self, exc_type: type | None, exc_value: BaseException | None, tb: t.Any
+    ) -> None:
         self.pop(exc_value)
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
-"""The context variables and the proxies ``current_app``, ``g``, ``request``, ``session``."""
+"""The context variables and the proxies ``current_app``, ``g``, ``request``,
+``session``."""
 
 from __future__ import annotations
 

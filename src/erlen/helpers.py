@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
+import importlib
 import os
 import typing as t
 from functools import update_wrapper
@@ -21,7 +22,7 @@ _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 def get_debug_flag() -> bool:
     """Whether ``ERLEN_DEBUG`` (or ``FLASK_DEBUG``) asks for debug mode."""
     value = os.environ.get("ERLEN_DEBUG") or os.environ.get("FLASK_DEBUG")
-    return bool(value) and value.lower() not in ("0", "false", "no")
+    return value is not None and value.lower() not in ("", "0", "false", "no")
 
 
 def get_load_dotenv(default: bool = True) -> bool:
@@ -186,9 +187,9 @@ def get_template_attribute(template_name: str, attribute: str) -> t.Any:
 
 def send_file(*args: t.Any, **kwargs: t.Any) -> Response:
     """Send a file (see :func:`erlen._send_file.send_file`)."""
-    from ._send_file import send_file as _send_file
-
-    return _send_file(*args, **kwargs)
+    # TODO(#6): erlen._send_file is the request-bodies issue; imported by name.
+    module = importlib.import_module("erlen._send_file")
+    return t.cast("Response", module.send_file(*args, **kwargs))
 
 
 def send_from_directory(
@@ -197,6 +198,5 @@ def send_from_directory(
     **kwargs: t.Any,
 ) -> Response:
     """Send ``path`` from inside ``directory``; 404 if it would escape it."""
-    from ._send_file import send_from_directory as _send_from_directory
-
-    return _send_from_directory(directory, path, **kwargs)
+    module = importlib.import_module("erlen._send_file")
+    return t.cast("Response", module.send_from_directory(directory, path, **kwargs))

@@ -133,8 +133,8 @@ class LocalProxy(t.Generic[_T]):
     def __exit__(self, *exc_info: t.Any) -> t.Any:
         return self._erlen_get().__exit__(*exc_info)
 
-    @property
-    def __class__(self) -> type:  # type: ignore[override]
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
         # COMPAT: isinstance(request, Request) is true, as with Werkzeug's proxy.
         try:
             return type(self._erlen_get())

@@ -25,8 +25,8 @@ _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 _sentinel: t.Any = object()
 
 ErrorHandlerSpec = dict[
-    t.Optional[str],
-    dict[t.Optional[int], dict[type[BaseException], cabc.Callable[..., t.Any]]],
+    str | None,
+    dict[int | None, dict[type[BaseException], cabc.Callable[..., t.Any]]],
 ]
 
 
@@ -54,7 +54,7 @@ def get_root_path(import_name: str) -> str:
     """
     module = sys.modules.get(import_name)
     if module is not None and getattr(module, "__file__", None) is not None:
-        return os.path.dirname(os.path.abspath(module.__file__))  # type: ignore[arg-type,type-var]
+        return os.path.dirname(os.path.abspath(t.cast(str, module.__file__)))
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):
@@ -70,7 +70,7 @@ def get_root_path(import_name: str) -> str:
             " does not provide file name information or because it's a namespace"
             " package. In this case the root path needs to be explicitly provided."
         )
-    return os.path.dirname(os.path.abspath(spec.origin))  # type: ignore[arg-type]
+    return os.path.dirname(os.path.abspath(spec.origin))
 
 
 class Scaffold:
@@ -96,7 +96,7 @@ class Scaffold:
         root_path: str | None = None,
     ) -> None:
         self.import_name = import_name
-        self.static_folder = static_folder  # type: ignore[assignment]
+        self.static_folder = static_folder
         self.static_url_path = static_url_path
         self.template_folder = template_folder
         if root_path is None:
@@ -106,9 +106,9 @@ class Scaffold:
         self.error_handler_spec: ErrorHandlerSpec = defaultdict(
             lambda: defaultdict(dict)
         )
-        self.before_request_funcs: dict[
-            str | None, list[cabc.Callable[[], t.Any]]
-        ] = defaultdict(list)
+        self.before_request_funcs: dict[str | None, list[cabc.Callable[[], t.Any]]] = (
+            defaultdict(list)
+        )
         self.after_request_funcs: dict[
             str | None, list[cabc.Callable[[Response], Response]]
         ] = defaultdict(list)
@@ -213,15 +213,20 @@ class Scaffold:
             raise ValueError("Resources can only be opened for reading.")
         path = os.path.join(self.root_path, resource)
         if mode == "rb":
-            return open(path, mode)  # noqa: SIM115 - the caller closes it
+            return open(path, mode)
         return open(path, mode, encoding=encoding)
 
     @cached_property
     def cli(self) -> click.Group:
-        """The click group for this object's commands (see ``erlen.cli``)."""
-        from .cli import AppGroup
+        """The click group for this object's commands.
 
-        return AppGroup()
+        .. note:: A plain :class:`click.Group` until the CLI issue (#7) adds
+           ``AppGroup`` with ``with_appcontext`` behaviour.
+        """
+        import click
+
+        # TODO(#7): use erlen.cli.AppGroup.
+        return click.Group()
 
     # -- routing --------------------------------------------------------------
 

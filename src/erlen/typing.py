@@ -1,4 +1,7 @@
-"""Public type aliases for annotating views, hooks and handlers (Flask's ``flask.typing``)."""
+"""Public type aliases for views, hooks and handlers (Flask's ``flask.typing``)."""
+
+# ruff: noqa: UP007, UP045 - the aliases hold string forward references, which
+# the ``X | Y`` operator cannot combine at run time.
 
 from __future__ import annotations
 
@@ -40,16 +43,14 @@ ResponseClass = t.TypeVar("ResponseClass", bound="Response")
 AppOrBlueprintKey = t.Optional[str]
 AfterRequestCallable = t.Callable[[t.Any], t.Any]
 BeforeFirstRequestCallable = t.Callable[[], None]
-BeforeRequestCallable = t.Callable[[], t.Optional[ResponseReturnValue]]
+BeforeRequestCallable = t.Callable[[], ResponseReturnValue | None]
 ShellContextProcessorCallable = t.Callable[[], dict[str, t.Any]]
-TeardownCallable = t.Callable[[t.Optional[BaseException]], None]
+TeardownCallable = t.Callable[[BaseException | None], None]
 TemplateContextProcessorCallable = t.Callable[[], dict[str, t.Any]]
 TemplateFilterCallable = t.Callable[..., t.Any]
 TemplateGlobalCallable = t.Callable[..., t.Any]
 TemplateTestCallable = t.Callable[..., bool]
 URLDefaultCallable = t.Callable[[str, dict[str, t.Any]], None]
-URLValuePreprocessorCallable = t.Callable[
-    [t.Optional[str], t.Optional[dict[str, t.Any]]], None
-]
+URLValuePreprocessorCallable = t.Callable[[str | None, dict[str, t.Any] | None], None]
 ErrorHandlerCallable = t.Callable[[t.Any], ResponseReturnValue]
 RouteCallable = t.Callable[..., ResponseReturnValue]

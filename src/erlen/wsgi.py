@@ -76,7 +76,7 @@ def get_host(environ: WSGIEnvironment) -> str:
         host = host[:-3]
     elif scheme == "https" and host.endswith(":443"):
         host = host[:-4]
-    return host  # type: ignore[no-any-return]
+    return host
 
 
 class LimitedStream(io.RawIOBase):
@@ -131,7 +131,7 @@ class LimitedStream(io.RawIOBase):
     def read(self, size: int | None = -1) -> bytes:
         # SECURITY: never reads more than the limit, even for read() with no size.
         if size is None or size < 0:
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 chunk = self.read(64 * 1024)
                 if not chunk:

@@ -50,7 +50,7 @@ def remove_entity_headers(headers: Headers) -> None:
 
 def get_etag(response: Response) -> tuple[str, bool] | tuple[None, None]:
     """Return ``(etag, is_weak)`` from the response's ``ETag`` header."""
-    return unquote_etag(response.headers.get("ETag"))  # type: ignore[return-value]
+    return unquote_etag(response.headers.get("ETag"))
 
 
 def set_etag(response: Response, etag: str, weak: bool = False) -> None:

@@ -10,8 +10,8 @@ from http import HTTPStatus
 
 from ..datastructures import CallbackDict
 from ..datastructures import ContentRange
-from ..datastructures import HeaderSet
 from ..datastructures import Headers
+from ..datastructures import HeaderSet
 from ..datastructures import ResponseCacheControl
 from ..datastructures import WWWAuthenticate
 from ..http.cookies import dump_cookie
@@ -127,10 +127,10 @@ class Response:
                 self.headers["Content-Type"] = content_type
         if status is None or type(status) is int:
             code = self.default_status if status is None else status
-            self._status_code = code  # type: ignore[assignment]
-            self._status = get_status_line(code)  # type: ignore[arg-type]
+            self._status_code = code
+            self._status = get_status_line(code)
         else:
-            self.status = status  # type: ignore[assignment]
+            self.status = status
         self.direct_passthrough = direct_passthrough
         self._on_close: list[cabc.Callable[[], t.Any]] = []
         if response is None:
@@ -161,7 +161,7 @@ class Response:
 
     @status_code.setter
     def status_code(self, code: int) -> None:
-        self.status = code  # type: ignore[assignment]
+        self.status = code
 
     @property
     def status(self) -> str:
@@ -209,7 +209,7 @@ class Response:
     def _ensure_sequence(self, mutable: bool = False) -> None:
         if self.is_sequence:
             if mutable and not isinstance(self.response, list):
-                self.response = list(self.response)
+                self.response = list(self.iter_encoded())
             return
         if self.direct_passthrough:
             raise RuntimeError(
@@ -335,7 +335,9 @@ class Response:
 
     content_type: header_property[str] = header_property("Content-Type")
     content_length: header_property[int] = header_property(
-        "Content-Length", parse_int, str
+        "Content-Length",
+        parse_int,  # type: ignore[arg-type]
+        str,
     )
     location: header_property[str] = header_property("Location")
     age: header_property[timedelta] = header_property(
@@ -372,9 +374,7 @@ class Response:
             else:
                 self.headers.pop(name, None)
 
-        return t.cast(
-            HeaderSet, parse_set_header(self.headers.get(name), on_update, HeaderSet)
-        )
+        return parse_set_header(self.headers.get(name), on_update, HeaderSet)
 
     @property
     def vary(self) -> HeaderSet:
@@ -423,11 +423,8 @@ class Response:
             elif cache_control:
                 self.headers["Cache-Control"] = cache_control.to_header()
 
-        return t.cast(
-            ResponseCacheControl,
-            parse_cache_control_header(
-                self.headers.get("cache-control"), on_update, ResponseCacheControl
-            ),
+        return parse_cache_control_header(
+            self.headers.get("cache-control"), on_update, ResponseCacheControl
         )
 
     @property
@@ -641,7 +638,9 @@ class Response:
 
     @classmethod
     def force_type(
-        cls, response: Response, environ: WSGIEnvironment | None = None
+        cls,
+        response: Response | WSGIApplication,
+        environ: WSGIEnvironment | None = None,
     ) -> Response:
         """Return ``response`` as an instance of ``cls``.
 
