@@ -600,3 +600,120 @@ def test_erlen_saved_cookie_opens_in_flask_with_fallback_keys() -> None:
     client = flask_app.test_client()
     client.set_cookie("session", cookie)
     assert client.get("/read").get_data(as_text=True) == repr([("k", (1, b"v"))])
+
+
+# --- through the application, differential against Flask --------------------------
+
+
+def install_session_routes(app: t.Any, session: t.Any) -> None:
+    @app.get("/set")
+    def set_value() -> str:
+        session["value"] = (1, b"two")
+        return "set"
+
+    @app.get("/read")
+    def read_value() -> str:
+        return repr(session.get("value"))
+
+    @app.get("/contains")
+    def contains() -> str:
+        return str("value" in session)
+
+    @app.get("/keys")
+    def keys() -> str:
+        return ",".join(session)
+
+    @app.get("/untouched")
+    def untouched() -> str:
+        return "untouched"
+
+    @app.get("/clear")
+    def clear() -> str:
+        session.clear()
+        return "cleared"
+
+    @app.get("/permanent")
+    def permanent() -> str:
+        session.permanent = True
+        session["p"] = 1
+        return "permanent"
+
+
+def normalise_response(response: t.Any) -> tuple[t.Any, ...]:
+    """Status, body, Vary and Set-Cookie with the value and dates masked."""
+    cookies = []
+    for header in response.headers.getlist("Set-Cookie"):
+        name_value, *attributes = header.split("; ")
+        name, _, value = name_value.partition("=")
+        kept = sorted(
+            attribute.partition("=")[0]
+            if attribute.startswith("Expires")
+            else attribute
+            for attribute in attributes
+        )
+        cookies.append((name, bool(value), kept))
+    return (
+        response.status_code,
+        response.get_data(as_text=True),
+        response.headers.get("Vary"),
+        cookies,
+    )
+
+
+SCENARIOS = [
+    ["/untouched"],
+    ["/read"],
+    ["/set", "/untouched"],
+    ["/set", "/read"],
+    ["/set", "/contains"],
+    ["/set", "/keys"],
+    ["/contains"],
+    ["/set", "/clear"],
+    ["/clear"],
+    ["/permanent", "/untouched"],
+    ["/permanent", "/read", "/clear"],
+]
+
+
+@pytest.mark.parametrize("paths", SCENARIOS, ids="+".join)
+def test_session_cookies_match_flask_through_the_app(
+    app: t.Any, paths: list[str]
+) -> None:
+    from erlen import session as erlen_session
+
+    install_session_routes(app, erlen_session)
+    flask_app = flask.Flask(__name__)
+    flask_app.config.update(TESTING=True, SECRET_KEY="test key")
+    install_session_routes(flask_app, flask.session)
+    client = app.test_client()
+    flask_client = flask_app.test_client()
+    for path in paths:
+        ours = normalise_response(client.get(path))
+        theirs = normalise_response(flask_client.get(path))
+        assert ours == theirs, path
+
+
+def test_cookie_from_flask_app_read_by_erlen_app(app: t.Any) -> None:
+    from erlen import session as erlen_session
+
+    install_session_routes(app, erlen_session)
+    flask_app = flask.Flask(__name__)
+    flask_app.config.update(TESTING=True, SECRET_KEY="test key")
+    install_session_routes(flask_app, flask.session)
+    flask_client = flask_app.test_client()
+    flask_client.get("/set")
+    cookie = flask_client.get_cookie("session")
+    assert cookie is not None
+    client = app.test_client()
+    client.set_cookie("session", cookie.value)
+    assert client.get("/read").get_data(as_text=True) == "(1, b'two')"
+
+
+def test_writing_without_secret_key_raises_like_flask(app: t.Any) -> None:
+    from erlen import session as erlen_session
+
+    app.config["SECRET_KEY"] = None
+    install_session_routes(app, erlen_session)
+    with pytest.raises(RuntimeError, match="no secret key was set"):
+        app.test_client().get("/set")
+    assert app.test_client().get("/read").get_data(as_text=True) == "None"

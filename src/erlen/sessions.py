@@ -13,7 +13,7 @@ from datetime import timezone
 from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
 
-from .datastructures.structures import CallbackDict
+from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:

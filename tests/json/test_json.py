@@ -7,6 +7,7 @@ import datetime
 import decimal
 import io
 import types
+import typing as t
 import uuid
 
 import flask
@@ -177,3 +178,49 @@ def test_jsonify_rejects_args_and_kwargs(fake_app: FakeApp) -> None:
 def test_jsonify_large_payload(fake_app: FakeApp) -> None:
     rv = erlen.json.jsonify(data="\u2603" * 1_000_000)
     assert len(rv.body) == len('{"data":""}\n') + 6 * 1_000_000
+
+
+def install_json_routes(app: t.Any, jsonify: t.Any) -> None:
+    @app.get("/kwargs")
+    def kwargs_view() -> t.Any:
+        return jsonify(message="Hello, World!", n=1)
+
+    @app.get("/list")
+    def list_view() -> t.Any:
+        return jsonify([1, {"b": datetime.date(2020, 1, 1), "a": None}])
+
+    @app.get("/dict")
+    def dict_view() -> t.Any:
+        return {"z": decimal.Decimal("1.5"), "a": uuid.UUID(int=1)}
+
+    @app.get("/none")
+    def none_view() -> t.Any:
+        return jsonify()
+
+
+@pytest.mark.parametrize("path", ["/kwargs", "/list", "/dict", "/none"])
+@pytest.mark.parametrize("debug", [False, True])
+def test_json_responses_match_flask_through_the_app(
+    app: t.Any, path: str, debug: bool
+) -> None:
+    app.debug = debug
+    install_json_routes(app, erlen.json.jsonify)
+    flask_app = flask.Flask(__name__)
+    flask_app.debug = debug
+    install_json_routes(flask_app, flask.jsonify)
+    ours = app.test_client().get(path)
+    theirs = flask_app.test_client().get(path)
+    assert ours.status_code == theirs.status_code == 200
+    assert ours.get_data() == theirs.get_data()
+    assert dict(ours.headers) == dict(theirs.headers)
+
+
+def test_module_helpers_use_the_real_app_provider(app: t.Any) -> None:
+    class NoSort(DefaultJSONProvider):
+        sort_keys = False
+
+    app.json = NoSort(app)
+    with app.app_context():
+        assert erlen.json.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+        assert erlen.json.jsonify(b=1, a=2).get_data() == b'{"b":1,"a":2}\n'
+    assert erlen.json.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
