@@ -91,6 +91,10 @@ GENERAL: list[RuleSpec] = [
     ("/alias/<int:id>", {"endpoint": "user", "alias": True}),
     ("/ws", {"endpoint": "ws", "websocket": True}),
     ("/build-only/<x>", {"endpoint": "bo", "build_only": True}),
+    ("/mixed", {"endpoint": "mixed_strict", "methods": ["PUT"]}),
+    ("/mixed", {"endpoint": "mixed_lenient", "strict_slashes": False}),
+    ("/mixed-ws", {"endpoint": "mixed_ws", "strict_slashes": False, "websocket": True}),
+    ("//double", {"endpoint": "double"}),
 ]
 
 GENERAL_PATHS = [
@@ -105,6 +109,13 @@ GENERAL_PATHS = [
     "/docs/a",
     "/docs/a/b/c",
     "/docs/a//b",
+    "/docs///",
+    "/docs////a",
+    "/files//a",
+    "/files/a///",
+    "/mixed",
+    "/mixed/",
+    "/mixed-ws/",
     "/files/a/b",
     "/files/a/b/",
     "/files/a/b//",
@@ -156,6 +167,8 @@ GENERAL_PATHS = [
     "/alias/3",
     "/ws",
     "/build-only/x",
+    "//double",
+    "/double",
     "/%41",
     "/\x00",
     "/über",

@@ -21,9 +21,8 @@ from .rules import RulePart
 if t.TYPE_CHECKING:
     from .rule import Rule
 
-# COMPAT: Werkzeug merges slashes with a lazy "/{2,}?", which replaces pairs of
-# slashes; a run of three becomes two and is merged again after the redirect.
-_MERGE_RE = re.compile("/{2,}?")
+# Runs of slashes become one slash in the second (merging) pass.
+_MERGE_RE = re.compile("/{2,}")
 _TRAILING = ("",)
 
 _Found = tuple["Rule", tuple[str, ...]]
@@ -162,9 +161,8 @@ class Matcher:
         except _SlashRequired:
             raise RequestPath(f"{path}/") from None
         if found is None:
-            found = self._search_merged(domain, path, method, websocket, None)
-            if found is None:
-                raise self._no_match(domain, path, method, websocket)
+            self._search_merged(domain, path, method, websocket, None)
+            raise self._no_match(domain, path, method, websocket)
         rule, values = found
         result: dict[str, t.Any] = {}
         index = 0
@@ -202,10 +200,10 @@ class Matcher:
         method: str,
         websocket: bool,
         misses: _Misses | None,
-    ) -> _Found | None:
-        """Match again with slashes merged; a match means a redirect."""
+    ) -> None:
+        """Match again with slashes merged; a match raises the redirect."""
         if not self.merge_slashes or "//" not in path:
-            return None
+            return
         merged = _MERGE_RE.sub("/", path)
         parts = [domain, *merged.split("/")]
         try:
@@ -216,7 +214,6 @@ class Matcher:
             raise RequestPath(f"{merged}/") from None
         if found is not None and found[0].merge_slashes:
             raise RequestPath(merged)
-        return None
 
 
 def _walk(

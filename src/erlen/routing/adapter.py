@@ -145,7 +145,6 @@ class MapAdapter:
         :raises WebsocketMismatch: a rule matches, but not for this kind of
             request.
         """
-        self.map.update()
         matcher = self.map._get_matcher()
         if path_info is None:
             path_info = self.path_info

@@ -135,7 +135,12 @@ class NumberConverter(BaseConverter):
         """Convert to a number, checking the digit count and the bounds."""
         if self.fixed_digits and len(value) != self.fixed_digits:
             raise ValidationError()
-        number = self.num_convert(value)
+        try:
+            number = self.num_convert(value)
+        except ValueError:
+            # SECURITY: int() refuses more than 4300 digits; a huge number in a
+            # URL is a 404, not a 500 (Werkzeug lets the ValueError escape).
+            raise ValidationError() from None
         if (self.min is not None and number < self.min) or (
             self.max is not None and number > self.max
         ):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-import html
 import typing as t
+
+from markupsafe import escape
 
 from ..exceptions import BadRequest
 from ..exceptions import HTTPException
@@ -44,7 +45,7 @@ class RequestRedirect(HTTPException, RoutingException):
         """Return a redirect response with Werkzeug's HTML body and ``Location``."""
         from ..wrappers.response import Response
 
-        escaped = html.escape(self.new_url)
+        escaped = escape(self.new_url)
         body = (
             "<!doctype html>\n"
             "<html lang=en>\n"

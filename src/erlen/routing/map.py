@@ -63,7 +63,6 @@ class Map:
         self._matcher: Matcher | None = None
         self._rules: list[Rule] = []
         self._rules_by_endpoint: dict[t.Any, list[Rule]] = {}
-        self._remap = True
         self._remap_lock = self.lock_class()
         self.default_subdomain = default_subdomain
         self.strict_slashes = strict_slashes
@@ -112,7 +111,6 @@ class Map:
             self._rules.append(rule)
             self._rules_by_endpoint.setdefault(rule.endpoint, []).append(rule)
         with self._remap_lock:
-            self._remap = True
             self._matcher = None
 
     def update(self) -> None:
@@ -120,11 +118,7 @@ class Map:
 
         Called automatically; call it after changing rules in place.
         """
-        if not self._remap:
-            return
-        with self._remap_lock:
-            if self._remap:
-                self._compile()
+        self._get_matcher()
 
     def _compile(self) -> Matcher:
         # Called with the lock held.
@@ -136,7 +130,6 @@ class Map:
             (rule for rule in self._rules if not rule.build_only), self.merge_slashes
         )
         self._matcher = matcher
-        self._remap = False
         return matcher
 
     def _needs_adapter(self, rule: Rule) -> bool:
@@ -154,11 +147,14 @@ class Map:
         return False
 
     def _get_matcher(self) -> Matcher:
-        with self._remap_lock:
-            matcher = self._matcher
-            if matcher is None or self._remap:
-                matcher = self._compile()
-            return matcher
+        matcher = self._matcher
+        if matcher is None:
+            # PERF: compiled once, on first use, under the lock; add() drops it.
+            with self._remap_lock:
+                matcher = self._matcher
+                if matcher is None:
+                    matcher = self._compile()
+        return matcher
 
     def describe(self) -> str:
         """Return the compiled matcher as text, for debugging."""
@@ -178,9 +174,7 @@ class Map:
         :raises NeedsAdapter: the answer is a redirect or a WebSocket mismatch;
             match again with :meth:`bind_to_environ`.
         """
-        matcher = self._matcher
-        if matcher is None:
-            matcher = self._get_matcher()
+        matcher = self._matcher or self._get_matcher()
         # PERF: a path without converters is one dict lookup.
         rules = matcher.static.get((domain, path))
         if rules is not None:
@@ -189,7 +183,7 @@ class Map:
                 if rule.websocket or (methods is not None and method not in methods):
                     continue
                 if rule._needs_adapter:
-                    raise NeedsAdapter()
+                    break  # the full match below decides
                 defaults = rule.defaults
                 return rule, dict(defaults) if defaults else {}
         # COMPAT: leading slashes are stripped before matching, as in Werkzeug.
@@ -207,9 +201,21 @@ class Map:
             if exc.websocket_mismatch:
                 raise NeedsAdapter() from None
             raise NotFound() from None
-        if rule._needs_adapter:
+        if rule._needs_adapter and self._redirects(rule, values, method):
             raise NeedsAdapter()
         return rule, values
+
+    def _redirects(self, rule: Rule, values: dict[str, t.Any], method: str) -> bool:
+        # COMPAT: MapAdapter.match redirects to the rule of the same endpoint
+        # that provides the matched values as defaults, when there is one.
+        if rule.redirect_to is not None:
+            return True
+        for other in self._rules_by_endpoint[rule.endpoint]:
+            if other is rule:
+                break
+            if other.provides_defaults_for(rule) and other.suitable_for(values, method):
+                return True
+        return False
 
     def bind(
         self,

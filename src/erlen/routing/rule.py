@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
+import re
 import typing as t
 from urllib.parse import quote
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ if t.TYPE_CHECKING:
 
 # COMPAT: the characters Werkzeug leaves unquoted in a built query string.
 _QUERY_SAFE = "!$'()*,/:;?@"
+_SLASHES_RE = re.compile("/{2,}")
 _WEBSOCKET_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # A build step: literal text, or a variable name with its converter.
@@ -171,8 +173,13 @@ class Rule(RuleFactory):
             domain_rule = self.host or ""
         else:
             domain_rule = self.subdomain or ""
+        path_rule = self.rule
+        if self.merge_slashes:
+            # COMPAT: with merged slashes, "/a//b" is the rule "/a/b" for
+            # matching and building, as in Werkzeug.
+            path_rule = _SLASHES_RE.sub("/", path_rule)
         domain_tokens = parse_rule(domain_rule)
-        path_tokens = parse_rule(self.rule)
+        path_tokens = parse_rule(path_rule)
         self._converters = {}
         for token in (*domain_tokens, *path_tokens):
             if isinstance(token, RuleVariable):

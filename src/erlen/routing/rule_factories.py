@@ -77,7 +77,7 @@ class EndpointPrefix(RuleFactory):
 class RuleTemplate:
     """Rules with ``$name`` placeholders, filled in when the template is called.
 
-    >>> template = RuleTemplate([Rule("/$kind/", endpoint="$kind_index")])
+    >>> template = RuleTemplate([Rule("/$kind/", endpoint="${kind}_index")])
     >>> [rule.rule for rule in template(kind="blog").get_rules(None)]
     ['/blog/']
 

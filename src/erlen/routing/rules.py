@@ -89,7 +89,7 @@ def parse_converter_args(argstr: str) -> tuple[tuple[t.Any, ...], dict[str, t.An
     length = len(argstr)
     while position < length:
         match = _ARGUMENT_RE.match(argstr, position)
-        if match is None or match.end() == position:
+        if match is None:
             if argstr[position:].strip():
                 raise ValueError(f"cannot parse converter arguments {argstr!r}")
             break
