@@ -62,10 +62,10 @@ def run_wsgi_app(
     def start_response(
         status: str,
         headers: list[tuple[str, str]],
-        exc_info: tuple[type[BaseException], BaseException, TracebackType]
-        | None = None,
+        exc_info: OptExcInfo | None = None,
+        /,
     ) -> cabc.Callable[[bytes], object]:
-        if exc_info is not None:
+        if exc_info is not None and exc_info[1] is not None:
             # PEP 3333: re-raise the app's error rather than report a second start.
             raise exc_info[1].with_traceback(exc_info[2])
         started[:] = [(status, headers)]

@@ -102,12 +102,12 @@ class EnvironBuilder:
             self.query_string = split.query
         else:
             self.args = MultiDict(query_string)
-        self.method = method.upper()
+        self.method = method
         self.headers = Headers(headers) if headers is not None else Headers()
         if content_type is not None:
             self.content_type = content_type
-        if content_length is not None:
-            self.content_length = content_length
+        # COMPAT: as in Werkzeug, a Content-Length in ``headers`` is replaced.
+        self.content_length = content_length
         self.errors_stream = sys.stderr if errors_stream is None else errors_stream
         self.multithread = multithread
         self.multiprocess = multiprocess
