@@ -8,14 +8,15 @@ returns.
 from __future__ import annotations
 
 import hashlib
+import re
 import typing as t
 from datetime import datetime
 from datetime import timezone
 
 from .dates import parse_date
 
-#: SECURITY: a header listing more entity tags than this is cut off there, so a
-#: hostile ``If-None-Match`` cannot make every comparison scan a huge list.
+#: SECURITY: only this many list items (valid or not) of a header are read, so
+#: a hostile ``If-None-Match`` costs bounded work and memory.
 MAX_ETAGS = 1000
 
 
@@ -61,25 +62,35 @@ def unquote_etag(etag: str | None) -> tuple[str, bool] | tuple[None, None]:
     return etag, weak
 
 
-def _end_of_quoted(value: str, start: int) -> tuple[int, int] | None:
-    """Find the closing quote of a quoted tag opened at ``start``.
+# PERF: single-quantifier scanners run in C; neither can backtrack.
+_SKIP_OWS = re.compile(r"[ \t]*").match
+_SKIP_SEPARATORS = re.compile(r"[ \t,]*").match
+# A bare (invalid, but accepted) tag runs up to a syntax character.
+_SKIP_BARE = re.compile(r'[^" \t,]*').match
 
-    The closing quote is the first one followed by optional whitespace and then a
-    comma or the end. Returns ``(closing_quote_index, next_item_index)``.
+
+def _scan_tag(value: str, pos: int) -> tuple[str, int] | None:
+    """Read one tag at ``pos``: ``"quoted"`` or a bare run, then OWS, then ``,``/end.
+
+    Returns ``(tag, position after the comma)`` or ``None`` when the item is
+    malformed.
     """
-    end = len(value)
-    quote = value.find('"', start + 1)
-    while quote != -1:
-        after = quote + 1
-        # PERF: each whitespace run follows exactly one quote, so the scans never
-        # overlap and the whole search stays linear.
-        while after < end and value[after].isspace():
-            after += 1
-        if after == end:
-            return quote, end
-        if value[after] == ",":
-            return quote, after + 1
-        quote = value.find('"', quote + 1)
+    if value.startswith('"', pos):
+        close = value.find('"', pos + 1)
+        if close == -1:
+            return None
+        tag = value[pos + 1 : close]
+        after = close + 1
+    else:
+        after = _SKIP_BARE(value, pos).end()  # type: ignore[union-attr]
+        if after == pos:
+            return None
+        tag = value[pos:after]
+    after = _SKIP_OWS(value, after).end()  # type: ignore[union-attr]
+    if after == len(value):
+        return tag, after
+    if value[after] == ",":
+        return tag, after + 1
     return None
 
 
@@ -91,8 +102,10 @@ def parse_etags(value: str | None) -> tuple[list[str], list[str], bool]:
     >>> parse_etags("*")
     ([], [], True)
 
-    COMPAT: as Werkzeug, tags without quotes are accepted as they are, and a
-    quoted tag runs to the first quote followed by a comma or the end.
+    COMPAT: as Werkzeug 3.1, an unquoted tag without spaces is accepted as it
+    is, a malformed item is skipped up to the next comma, and only a header that
+    is exactly ``*`` is the wildcard. Only the first :data:`MAX_ETAGS` items
+    are read.
 
     :param value: the header value.
     """
@@ -101,29 +114,31 @@ def parse_etags(value: str | None) -> tuple[list[str], list[str], bool]:
     if not value:
         return strong, weak, False
     # RFC 9110 §13.1.1: If-Match = "*" / #entity-tag
-    pos = 0
+    if value == "*":
+        return strong, weak, True
     end = len(value)
-    while pos < end and len(strong) + len(weak) < MAX_ETAGS:
+    pos = 0
+    items = 0
+    while pos < end and items < MAX_ETAGS:
+        items += 1
+        # Empty list items ("a,,b") are skipped with the whitespace.
+        pos = _SKIP_SEPARATORS(value, pos).end()  # type: ignore[union-attr]
+        # RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/"
+        found = None
         is_weak = value.startswith(("W/", "w/"), pos)
         if is_weak:
-            pos += 2
-        found = _end_of_quoted(value, pos) if value.startswith('"', pos) else None
-        if found is not None:
-            tag = value[pos + 1 : found[0]]
-            pos = found[1]
-        else:
+            found = _scan_tag(value, pos + 2)
+        if found is None:
+            is_weak = False
+            found = _scan_tag(value, pos)
+        if found is None:
             comma = value.find(",", pos)
             if comma == -1:
-                tag = value[pos:]
-                pos = end
-            else:
-                tag = value[pos:comma].rstrip()
-                pos = comma + 1
-            if tag == "*":
-                return [], [], True
+                break
+            pos = comma + 1
+            continue
+        tag, pos = found
         (weak if is_weak else strong).append(tag)
-        while pos < end and value[pos].isspace():
-            pos += 1
     return strong, weak, False
 
 
@@ -132,7 +147,8 @@ def generate_etag(data: bytes) -> str:
 
     :param data: the representation's bytes.
     """
-    return hashlib.sha1(data).hexdigest()  # noqa: S324 COMPAT: not for security
+    # COMPAT: Werkzeug's digest; a cache validator, not a security measure.
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 def parse_if_range_header(value: str | None) -> tuple[str | None, datetime | None]:
@@ -159,11 +175,12 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _etag_in(value: str | None, etag: str, *, weak: bool) -> bool:
-    strong, weak_tags, star = parse_etags(value)
-    if star:
-        return True
-    return etag in strong or (weak and etag in weak_tags)
+def _matches_weakly(value: str | None, etag: str) -> bool | None:
+    """Weak comparison against a header; ``None`` when it lists no tags."""
+    strong, weak, star = parse_etags(value)
+    if not (strong or weak or star):
+        return None
+    return star or etag in strong or etag in weak
 
 
 def is_resource_modified(
@@ -227,11 +244,12 @@ def is_resource_modified(
         tag = unquote_etag(etag)[0]
         if range_etag is not None:
             # RFC 9110 §13.1.5: If-Range uses the strong comparison.
-            unmodified = _etag_in(range_etag, tag, weak=False)
+            unmodified = range_etag == tag
         else:
             # RFC 9110 §13.1.2: If-None-Match uses the weak comparison.
-            if _has_tags(if_none_match):
-                unmodified = _etag_in(if_none_match, tag, weak=True)
+            matched = _matches_weakly(if_none_match, tag)
+            if matched is not None:
+                unmodified = matched
             # RFC 9110 §13.1.1: If-Match uses the strong comparison.
             strong, weak, star = parse_etags(if_match)
             if strong or weak or star:
@@ -239,8 +257,3 @@ def is_resource_modified(
                 # "If-Match: *" counts as a failed precondition.
                 unmodified = tag not in strong
     return not unmodified
-
-
-def _has_tags(value: str | None) -> bool:
-    strong, weak, star = parse_etags(value)
-    return bool(strong or weak or star)

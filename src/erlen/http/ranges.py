@@ -21,9 +21,12 @@ MAX_RANGES = 100
 # more than this many (2**63 has 19).
 _MAX_DIGITS = 32
 
+_OWS = " \t"
+
 
 def _parse_int(value: str) -> int | None:
-    """Parse ``-?DIGIT+`` (ASCII only), or return ``None``."""
+    """Parse ``-?DIGIT+`` (ASCII only, OWS around it), or return ``None``."""
+    value = value.strip(_OWS)
     digits = value[1:] if value[:1] == "-" else value
     # COMPAT: Werkzeug accepts only ASCII digits, no "+", "_" or spaces inside.
     if not digits or len(digits) > _MAX_DIGITS or not digits.isascii():
@@ -75,32 +78,33 @@ def parse_range_header(
     if not value or "=" not in value:
         return None
     units, _, range_set = value.partition("=")
-    units = units.strip().lower()
+    # RFC 9110 §5.6.3: OWS = *( SP / HTAB )
+    units = units.strip(_OWS).lower()
     items = range_set.split(",", MAX_RANGES)
     if len(items) > MAX_RANGES:
         return None
     ranges: list[tuple[int, int | None]] = []
     last_end = 0
     for raw_item in items:
-        item = raw_item.strip()
+        item = raw_item.strip(_OWS)
         first, dash, second = item.partition("-")
         if not dash:
             return None
         if not first:
             # RFC 9110 §14.1.1: suffix-range = "-" suffix-length
             suffix = _parse_int(item)
-            if suffix is None or last_end < 0:
+            # RFC 9110 §14.1.1: a zero suffix-length selects nothing.
+            if suffix is None or suffix == 0 or last_end < 0:
                 return None
             ranges.append((suffix, None))
             last_end = -1
             continue
         # RFC 9110 §14.1.1: int-range = first-pos "-" [ last-pos ]
-        begin = _parse_int(first.strip())
+        begin = _parse_int(first)
         if begin is None or last_end < 0 or begin < last_end:
             return None
         end: int | None = None
-        second = second.strip()
-        if second:
+        if second.strip(_OWS):
             last = _parse_int(second)
             if last is None or begin > last:
                 return None
@@ -128,10 +132,7 @@ def parse_content_range_header(
     # RFC 9110 §14.4: Content-Range = range-unit SP ( range-resp / unsatisfied-range )
     if not value:
         return None
-    parts = value.strip().split(None, 1)
-    if len(parts) != 2:
-        return None
-    units, range_def = parts
+    units, _, range_def = value.strip(_OWS).partition(" ")
     range_part, slash, length_part = range_def.partition("/")
     if not slash:
         return None
