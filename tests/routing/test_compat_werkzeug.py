@@ -95,6 +95,9 @@ GENERAL: list[RuleSpec] = [
     ("/mixed", {"endpoint": "mixed_lenient", "strict_slashes": False}),
     ("/mixed-ws", {"endpoint": "mixed_ws", "strict_slashes": False, "websocket": True}),
     ("//double", {"endpoint": "double"}),
+    ("/lm", {"endpoint": "lm", "strict_slashes": False, "methods": ["GET"]}),
+    ("/onlypost/", {"endpoint": "onlypost", "methods": ["POST"]}),
+    ("/ns/", {"endpoint": "ns", "strict_slashes": False}),
 ]
 
 GENERAL_PATHS = [
@@ -168,6 +171,12 @@ GENERAL_PATHS = [
     "/ws",
     "/build-only/x",
     "//double",
+    "/lm",
+    "/lm/",
+    "/onlypost",
+    "/onlypost/",
+    "/ns",
+    "/ns/",
     "/double",
     "/%41",
     "/\x00",

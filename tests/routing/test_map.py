@@ -328,3 +328,11 @@ def test_many_dynamic_alternatives_backtrack_in_reasonable_time() -> None:
         url_map.match_path("/" + "/".join(["x"] * 19) + "/end", "GET")[0].endpoint
         == "e19"
     )
+
+
+def test_bind_to_environ_without_host_header_or_port() -> None:
+    environ = {"wsgi.url_scheme": "http", "REQUEST_METHOD": "GET", "SERVER_NAME": "srv"}
+    adapter = Map().bind_to_environ(environ)
+    assert adapter.server_name == "srv"
+    assert adapter.path_info == "/"
+    assert adapter.query_args is None

@@ -249,10 +249,8 @@ class MapAdapter:
 
         Only rules ordered before ``rule`` for its endpoint are considered.
         """
-        for other in self.map._rules_by_endpoint[rule.endpoint]:
-            if other is rule:
-                break
-            if other.provides_defaults_for(rule) and other.suitable_for(values, method):
+        for other in self.map._find_default_providers(rule):
+            if other.suitable_for(values, method):
                 values.update(other.defaults or {})
                 built = other.build(values)
                 if built is not None:

@@ -125,6 +125,7 @@ class Map:
         for rules in self._rules_by_endpoint.values():
             rules.sort(key=Rule.build_compare_key)
         for rule in self._rules:
+            rule._default_providers = self._find_default_providers(rule)
             rule._needs_adapter = self._needs_adapter(rule)
         matcher = Matcher(
             (rule for rule in self._rules if not rule.build_only), self.merge_slashes
@@ -135,16 +136,18 @@ class Map:
     def _needs_adapter(self, rule: Rule) -> bool:
         if rule.redirect_to is not None:
             return True
-        if not self.redirect_defaults:
-            return False
-        if rule.alias:
-            return True
-        for other in self._rules_by_endpoint[rule.endpoint]:
+        return self.redirect_defaults and bool(rule.alias or rule._default_providers)
+
+    def _find_default_providers(self, rule: Rule) -> tuple[Rule, ...]:
+        """Rules of the same endpoint, tried before ``rule``, that provide its
+        values as defaults (Werkzeug's ``redirect_defaults`` candidates)."""
+        providers = []
+        for other in self._rules_by_endpoint.get(rule.endpoint, ()):
             if other is rule:
                 break
             if other.provides_defaults_for(rule):
-                return True
-        return False
+                providers.append(other)
+        return tuple(providers)
 
     def _get_matcher(self) -> Matcher:
         matcher = self._matcher
@@ -210,12 +213,9 @@ class Map:
         # that provides the matched values as defaults, when there is one.
         if rule.redirect_to is not None:
             return True
-        for other in self._rules_by_endpoint[rule.endpoint]:
-            if other is rule:
-                break
-            if other.provides_defaults_for(rule) and other.suitable_for(values, method):
-                return True
-        return False
+        return any(
+            other.suitable_for(values, method) for other in rule._default_providers
+        )
 
     def bind(
         self,

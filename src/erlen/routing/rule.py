@@ -107,7 +107,9 @@ class Rule(RuleFactory):
         self._match_plan: tuple[tuple[str, t.Callable[[str], t.Any] | None], ...] = ()
         self._domain_steps: list[_BuildStep] = []
         self._path_steps: list[_BuildStep] = []
+        # Set when the map compiles: see Map.match_path.
         self._needs_adapter = False
+        self._default_providers: tuple[Rule, ...] = ()
 
     def get_empty_kwargs(self) -> t.Mapping[str, t.Any]:
         """Return the keyword arguments that recreate this rule unbound."""
