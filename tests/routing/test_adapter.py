@@ -40,7 +40,8 @@ def test_match_returns_endpoint_or_rule() -> None:
     adapter = make_map().bind("example.com", path_info="/items/3")
     assert adapter.match() == ("item", {"id": 3})
     rule, values = adapter.match(return_rule=True)
-    assert isinstance(rule, Rule) and rule.endpoint == "item"
+    assert isinstance(rule, Rule)
+    assert rule.endpoint == "item"
     assert adapter.match("/items/4", "post") == ("item", {"id": 4})
 
 

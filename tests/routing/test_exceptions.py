@@ -20,11 +20,13 @@ from erlen.routing import WebsocketMismatch
 
 def test_request_redirect_response() -> None:
     exc = RequestRedirect("http://example.com/a?b=\"<c>'")
-    assert isinstance(exc, HTTPException) and isinstance(exc, RoutingException)
+    assert isinstance(exc, HTTPException)
+    assert isinstance(exc, RoutingException)
     response = exc.get_response()
     assert response.status_code == 308
     assert response.headers["Location"] == "http://example.com/a?b=\"<c>'"
     body = response.get_data(as_text=True)
+    assert isinstance(body, str)
     assert '<a href="http://example.com/a?b=&#34;&lt;c&gt;&#39;">' in body
     assert body.startswith(
         "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>"

@@ -57,14 +57,13 @@ def test_attributes_before_and_after_bind() -> None:
     rule = Rule("/a/<int:x>/", defaults={"y": 1}, endpoint="e")
     assert rule.is_branch and not rule.is_leaf
     assert rule.arguments == {"y"}
-    assert rule.strict_slashes is None and rule.subdomain is None
-    assert rule.provide_automatic_options is False
+    before = (rule.strict_slashes, rule.subdomain, rule.provide_automatic_options)
+    assert before == (None, None, False)
     assert repr(rule) == "<Rule (unbound)>"
     _bound(rule, strict_slashes=False, merge_slashes=False, default_subdomain="www")
     assert rule.arguments == {"x", "y"}
-    assert rule.strict_slashes is False
-    assert rule.merge_slashes is False
-    assert rule.subdomain == "www"
+    after = (rule.strict_slashes, rule.merge_slashes, rule.subdomain)
+    assert after == (False, False, "www")
     assert str(rule) == "/a/<int:x>/"
     assert repr(rule) == "<Rule 'www|/a/<x>/' -> e>"
 
@@ -124,7 +123,7 @@ def test_empty_makes_an_unbound_copy() -> None:
     )
     _bound(rule)
     copy = rule.empty()
-    assert copy.map is None
+    assert t.cast(t.Any, copy.map) is None
     assert copy is not rule
     assert copy.defaults == {"z": 1} and copy.defaults is not rule.defaults
     for name in (
