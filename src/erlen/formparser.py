@@ -1,0 +1,359 @@
+"""Parse form bodies from a stream: urlencoded fields, multipart fields and files.
+
+The body is read in chunks of :data:`CHUNK_SIZE` bytes and handed to the
+I/O-free decoders of :mod:`erlen.http.forms` and :mod:`erlen.http.multipart`,
+so memory stays bounded whatever the body's size: text fields are limited by
+``max_form_memory_size``, and uploads move from memory to a temporary file once
+they pass :data:`SPOOL_THRESHOLD` bytes.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+from io import BytesIO
+from tempfile import SpooledTemporaryFile
+from tempfile import TemporaryFile
+
+from . import exceptions
+from .datastructures import FileStorage
+from .datastructures import Headers
+from .datastructures import MultiDict
+from .http.errors import HTTPParseError
+from .http.errors import MalformedError
+from .http.errors import shorten
+from .http.forms import UrlencodedDecoder
+from .http.headers import parse_options_header
+from .http.multipart import Data
+from .http.multipart import Epilogue
+from .http.multipart import Event
+from .http.multipart import Field
+from .http.multipart import File
+from .http.multipart import MultipartDecoder
+from .http.multipart import NeedData
+from .wrappers.request import http_error_for
+from .wsgi import get_content_length
+from .wsgi import get_input_stream
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+__all__ = [
+    "CHUNK_SIZE",
+    "SPOOL_THRESHOLD",
+    "FormDataParser",
+    "default_stream_factory",
+    "parse_form_data",
+]
+
+#: Bytes read from the body at a time.
+CHUNK_SIZE = 64 * 1024
+#: Uploads larger than this are moved from memory to a temporary file.
+SPOOL_THRESHOLD = 500 * 1024
+
+_URLENCODED = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+
+
+class TStreamFactory(t.Protocol):
+    """The signature of a ``stream_factory``: where an upload is written."""
+
+    def __call__(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None,
+        content_length: int | None = None,
+    ) -> t.IO[bytes]: ...
+
+
+t_parse_result: t.TypeAlias = tuple[
+    t.IO[bytes], MultiDict[str, t.Any], MultiDict[str, FileStorage]
+]
+
+
+def default_stream_factory(
+    total_content_length: int | None,
+    content_type: str | None,
+    filename: str | None,
+    content_length: int | None = None,
+) -> t.IO[bytes]:
+    """Return a writable binary stream for an upload.
+
+    A body known to fit under :data:`SPOOL_THRESHOLD` gets a ``BytesIO``;
+    anything else a ``SpooledTemporaryFile`` that moves to disk past it.
+
+    .. note::
+        :class:`FormDataParser` without a ``stream_factory`` does not call
+        this: it writes each upload to a ``BytesIO`` and moves it to a
+        ``TemporaryFile`` only once that upload passes the threshold, so a
+        small file in a large body stays a ``BytesIO``.
+    """
+    if total_content_length is not None and total_content_length <= SPOOL_THRESHOLD:
+        return BytesIO()
+    return t.cast(t.IO[bytes], SpooledTemporaryFile(max_size=SPOOL_THRESHOLD))
+
+
+class _Upload:
+    """The file being received; it starts in memory and spills to disk."""
+
+    __slots__ = ("event", "size", "spill", "stream")
+
+    def __init__(self, event: File, stream: t.IO[bytes] | None) -> None:
+        self.event = event
+        self.spill = stream is None
+        self.stream: t.IO[bytes] = BytesIO() if stream is None else stream
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.spill and self.size > SPOOL_THRESHOLD:
+            # PERF: uploads under the threshold never touch the disk, and stay
+            # a plain BytesIO rather than a SpooledTemporaryFile.
+            memory = t.cast(BytesIO, self.stream)
+            self.stream = t.cast(t.IO[bytes], TemporaryFile("w+b"))
+            self.stream.write(memory.getbuffer())
+            memory.close()
+            self.spill = False
+        self.stream.write(data)
+
+    def finish(self) -> FileStorage:
+        self.stream.seek(0)
+        event = self.event
+        return FileStorage(
+            self.stream, event.filename, event.name, headers=Headers(event.headers)
+        )
+
+
+class _MultipartCollector:
+    """Turn decoder events into form fields and :class:`FileStorage` objects."""
+
+    def __init__(
+        self,
+        stream_factory: TStreamFactory | None,
+        total_content_length: int | None,
+    ) -> None:
+        self.stream_factory = stream_factory
+        self.total_content_length = total_content_length
+        self.fields: list[tuple[str, str]] = []
+        self.files: list[tuple[str, FileStorage]] = []
+        self.field: Field | None = None
+        self.chunks: list[bytes] = []
+        self.upload: _Upload | None = None
+
+    def handle(self, event: Event) -> None:
+        if type(event) is Data:
+            if self.upload is not None:
+                self.upload.write(event.data)
+                if not event.more_data:
+                    self.files.append((self.upload.event.name, self.upload.finish()))
+                    self.upload = None
+            else:
+                self.chunks.append(event.data)
+                if not event.more_data:
+                    # COMPAT: like Werkzeug, text is UTF-8 whatever a part's
+                    # charset or a "_charset_" field says; bad bytes are replaced.
+                    value = b"".join(self.chunks).decode("utf-8", "replace")
+                    self.fields.append((t.cast(Field, self.field).name, value))
+                    self.chunks = []
+        elif type(event) is Field:
+            self.field = event
+        elif type(event) is File:
+            self.upload = _Upload(event, self._open(event))
+
+    def _open(self, event: File) -> t.IO[bytes] | None:
+        if self.stream_factory is None:
+            return None
+        headers = Headers(event.headers)
+        length = headers.get("content-length")
+        return self.stream_factory(
+            total_content_length=self.total_content_length,
+            content_type=headers.get("content-type"),
+            filename=event.filename,
+            content_length=int(length) if length and length.isdigit() else None,
+        )
+
+    def close(self) -> None:
+        """Close every stream opened so far (after an error)."""
+        if self.upload is not None:
+            self.upload.stream.close()
+        for _name, storage in self.files:
+            storage.close()
+
+
+def _iter_events(
+    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes]
+) -> cabc.Iterator[Event]:
+    """Feed ``decoder`` from ``read`` and yield its events up to the epilogue."""
+    first = True
+    while True:
+        chunk = read(CHUNK_SIZE)
+        if first and not chunk:
+            # COMPAT: an empty body is an empty form, as in Werkzeug.
+            return
+        first = False
+        decoder.receive_data(chunk or None)
+        event = decoder.next_event()
+        while type(event) is not NeedData:
+            # SECURITY: the epilogue is never read, so garbage after the close
+            # delimiter costs nothing.
+            if type(event) is Epilogue:
+                return
+            yield event
+            event = decoder.next_event()
+
+
+class FormDataParser:
+    """Parse a form body into ``(stream, form, files)``.
+
+    :param stream_factory: called as ``stream_factory(total_content_length,
+        content_type, filename, content_length)`` for each upload; by default
+        uploads stay in a ``BytesIO`` up to :data:`SPOOL_THRESHOLD` bytes and
+        then move to a ``TemporaryFile``.
+    :param max_form_memory_size: the most bytes one text field may have (413).
+    :param max_content_length: the most bytes the body may have (413).
+    :param cls: the ``MultiDict`` class for ``form`` and ``files``.
+    :param silent: answer a malformed body with :class:`~erlen.exceptions.BadRequest`;
+        with ``False`` the :class:`~erlen.http.errors.MalformedError` (a
+        ``ValueError``) propagates instead.
+    :param max_form_parts: the most multipart parts, or urlencoded fields (413).
+
+    .. note::
+        Werkzeug returns an empty form for a malformed body when ``silent``;
+        erlen answers 400 Bad Request instead, so a truncated upload is never
+        mistaken for an empty one. Limits always give their HTTP error.
+    """
+
+    def __init__(
+        self,
+        stream_factory: TStreamFactory | None = None,
+        max_form_memory_size: int | None = None,
+        max_content_length: int | None = None,
+        cls: type[MultiDict[str, t.Any]] | None = None,
+        silent: bool = True,
+        *,
+        max_form_parts: int | None = None,
+    ) -> None:
+        self.stream_factory = stream_factory
+        self.max_form_memory_size = max_form_memory_size
+        self.max_content_length = max_content_length
+        self.max_form_parts = max_form_parts
+        self.cls: type[MultiDict[str, t.Any]] = MultiDict if cls is None else cls
+        self.silent = silent
+
+    def can_parse(self, mimetype: str) -> bool:
+        """Whether ``mimetype`` is a form body this parser reads."""
+        return mimetype.lower() in (_MULTIPART, _URLENCODED)
+
+    def parse_from_environ(self, environ: WSGIEnvironment) -> t_parse_result:
+        """Parse the body of a WSGI ``environ``.
+
+        :raises RequestEntityTooLarge: the body is over a limit.
+        :raises BadRequest: the body is malformed.
+        """
+        stream = get_input_stream(environ, max_content_length=self.max_content_length)
+        content_length = get_content_length(environ)
+        mimetype, options = parse_options_header(environ.get("CONTENT_TYPE"))
+        return self.parse(stream, mimetype, content_length, options)
+
+    def parse(
+        self,
+        stream: t.IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str] | None = None,
+    ) -> t_parse_result:
+        """Parse ``stream`` as a body of type ``mimetype``.
+
+        Other mimetypes give empty ``form`` and ``files`` and leave the stream
+        unread.
+
+        :param stream: the body, already bounded to its length.
+        :param mimetype: the mimetype of the body, without parameters.
+        :param content_length: the declared length, if any.
+        :param options: the ``Content-Type`` parameters (``boundary``).
+        :return: ``(stream, form, files)``.
+        :raises RequestEntityTooLarge: a limit was passed (413).
+        :raises BadRequest: the body is malformed (400).
+        """
+        if (
+            self.max_content_length is not None
+            and content_length is not None
+            and content_length > self.max_content_length
+        ):
+            raise exceptions.RequestEntityTooLarge()
+        mimetype = mimetype.lower()
+        try:
+            if mimetype == _URLENCODED:
+                form, files = self._parse_urlencoded(stream)
+            elif mimetype == _MULTIPART:
+                form, files = self._parse_multipart(
+                    stream, content_length, options or {}
+                )
+            else:
+                return stream, self.cls(), self.cls()
+        except HTTPParseError as error:
+            if not self.silent and type(error) is MalformedError:
+                raise
+            raise http_error_for(error) from error
+        return stream, form, files
+
+    def _parse_urlencoded(
+        self, stream: t.IO[bytes]
+    ) -> tuple[MultiDict[str, t.Any], MultiDict[str, t.Any]]:
+        # SECURITY: max_form_parts also bounds the number of urlencoded pairs.
+        decoder = UrlencodedDecoder(self.max_form_memory_size, self.max_form_parts)
+        pairs: list[tuple[str, str]] = []
+        read = stream.read
+        while chunk := read(CHUNK_SIZE):
+            pairs += decoder.feed(chunk)
+        pairs += decoder.close()
+        return self.cls(pairs), self.cls()
+
+    def _parse_multipart(
+        self, stream: t.IO[bytes], content_length: int | None, options: dict[str, str]
+    ) -> tuple[MultiDict[str, t.Any], MultiDict[str, t.Any]]:
+        boundary = options.get("boundary", "")
+        if not boundary.isascii():
+            raise MalformedError(f"Invalid multipart boundary {shorten(boundary)}.")
+        decoder = MultipartDecoder(
+            boundary.encode("ascii"),
+            self.max_form_memory_size,
+            max_parts=self.max_form_parts,
+        )
+        collector = _MultipartCollector(self.stream_factory, content_length)
+        try:
+            for event in _iter_events(decoder, stream.read):
+                collector.handle(event)
+        except BaseException:
+            collector.close()
+            raise
+        return self.cls(collector.fields), self.cls(collector.files)
+
+
+def parse_form_data(
+    environ: WSGIEnvironment,
+    stream_factory: TStreamFactory | None = None,
+    max_form_memory_size: int | None = None,
+    max_content_length: int | None = None,
+    cls: type[MultiDict[str, t.Any]] | None = None,
+    silent: bool = True,
+    *,
+    max_form_parts: int | None = None,
+) -> t_parse_result:
+    """Parse the form body of a WSGI ``environ`` into ``(stream, form, files)``.
+
+    The arguments are those of :class:`FormDataParser`. A body that is not a
+    form gives empty ``form`` and ``files``.
+
+    :raises RequestEntityTooLarge: the body is over a limit (413).
+    :raises BadRequest: the body is malformed (400).
+    """
+    return FormDataParser(
+        stream_factory,
+        max_form_memory_size,
+        max_content_length,
+        cls,
+        silent,
+        max_form_parts=max_form_parts,
+    ).parse_from_environ(environ)
