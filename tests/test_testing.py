@@ -111,7 +111,7 @@ def test_base_url_round_trips() -> None:
     builder = EnvironBuilder(base_url="https://Example.com:8443/root//")
     assert builder.base_url == "https://Example.com:8443/root/"
     assert (builder.server_name, builder.server_port) == ("Example.com", 8443)
-    builder.base_url = None  # type: ignore[assignment]
+    builder.base_url = None
     assert builder.base_url == "http://localhost/"
     assert builder.server_port == 80
 
@@ -133,7 +133,7 @@ def test_args_and_query_string_exclude_each_other() -> None:
     builder.query_string = "z=9"
     with pytest.raises(AttributeError, match="query string is defined"):
         _ = builder.args
-    builder.args = None  # type: ignore[assignment]
+    builder.args = None
     assert builder.query_string == ""
     assert builder.args == MultiDict()
 
@@ -198,7 +198,7 @@ class Unseekable:
 
 def test_unseekable_input_stream_keeps_the_given_length() -> None:
     stream = Unseekable(b"abc")
-    environ = create_environ(input_stream=stream, content_length=3)  # type: ignore[arg-type]
+    environ = create_environ(input_stream=stream, content_length=3)
     assert environ["CONTENT_LENGTH"] == "3"
     assert environ["wsgi.input"] is stream
 

@@ -47,7 +47,7 @@ def test_builder_uses_app_config(
     app: Erlen, config: dict[str, str], kwargs: dict[str, str], expected_url: str
 ) -> None:
     app.config.update(config)
-    builder = EnvironBuilder(app, "/p", **kwargs)  # type: ignore[arg-type]
+    builder = EnvironBuilder(app, "/p", **kwargs)
     assert builder.get_request().url == expected_url
 
 
@@ -215,3 +215,45 @@ def test_redirect_following_through_the_app(app: Erlen, client: ErlenClient) -> 
     with client:
         client.get("/old", follow_redirects=True)
         assert erlen.request.path == "/new"
+
+
+def test_preserved_context_sees_the_session(app: Erlen, client: ErlenClient) -> None:
+    @app.post("/login")
+    def login() -> t.Any:
+        session["user"] = "ada"
+        return erlen.redirect("/home")
+
+    @app.route("/home")
+    def home() -> str:
+        return str(session["user"])
+
+    with client:
+        response = client.post("/login", follow_redirects=True)
+        assert response.text == "ada"
+        assert session["user"] == "ada"
+        current = erlen.request._get_current_object()  # type: ignore[attr-defined]
+        with client.session_transaction() as sess:
+            assert sess["user"] == "ada"
+        assert erlen.request._get_current_object() is current  # type: ignore[attr-defined]
+
+
+def test_client_can_be_reused_in_with_blocks(app: Erlen, client: ErlenClient) -> None:
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    for _ in range(2):
+        with client:
+            assert client.get("/").text == "ok"
+            assert erlen.request.path == "/"
+        assert _cv_request.get(None) is None
+
+
+def test_full_url_request(app: Erlen, client: ErlenClient) -> None:
+    @app.post("/action")
+    def action() -> str:
+        request = erlen.request
+        return f"{request.host} {request.args['vodka']} {request.get_data()!r}"
+
+    response = client.post("http://domain.com/action?vodka=42", data=b"gin")
+    assert response.text == "domain.com 42 b'gin'"

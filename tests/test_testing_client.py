@@ -350,7 +350,7 @@ def cookie_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[
 
 
 def cookies_sent(client: Client, path: str = "/", **kwargs: t.Any) -> list[list[str]]:
-    return client.get(path, **kwargs).json  # type: ignore[no-any-return]
+    return client.get(path, **kwargs).json
 
 
 def test_cookies_match_werkzeug_behaviour() -> None:
