@@ -133,8 +133,15 @@ class CombinedMultiDict(ImmutableMultiDict[K, V]):
         return any(key in mapping for mapping in self.dicts)
 
     def __eq__(self, other: object) -> bool:
+        # Werkzeug compares the (empty) stored dicts, so any two views are equal;
+        # erlen compares the dicts viewed.
         if isinstance(other, CombinedMultiDict):
             return self.dicts == other.dicts
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, CombinedMultiDict):
+            return self.dicts != other.dicts
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # a view over mutable dicts

@@ -93,8 +93,10 @@ class MultiDict(TypeConversionDict[K, V]):
             return
         lists: dict[t.Any, list[t.Any]] = {}
         if isinstance(mapping, MultiDict):
-            for key, values in _dict_items(mapping):
-                lists[key] = values[:]
+            # lists() rather than the stored dict: a CombinedMultiDict stores
+            # nothing itself.
+            for key, values in mapping.lists():
+                lists[key] = values
         elif isinstance(mapping, cabc.Mapping):
             for key, value in mapping.items():
                 if isinstance(value, (list, tuple, set)):
