@@ -1,0 +1,266 @@
+"""URL quoting, IRI/URI conversion and query strings."""
+
+from __future__ import annotations
+
+import codecs
+import collections.abc as cabc
+import typing as t
+from urllib.parse import quote
+from urllib.parse import quote_plus
+from urllib.parse import unquote
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+from .errors import LimitExceededError
+
+__all__ = [
+    "iri_to_uri",
+    "parse_query_pairs",
+    "quote",
+    "quote_plus",
+    "unquote",
+    "uri_to_iri",
+    "url_encode",
+]
+
+
+def _quote_bad_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: keep undecodable bytes as uppercase ``%XX``."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(f"%{byte:02X}" for byte in bad), exc.end
+
+
+# COMPAT: Werkzeug re-quotes percent-escapes that are not valid UTF-8
+# ("%FF" stays "%FF") instead of replacing them with U+FFFD.
+codecs.register_error("erlen.url_quote", _quote_bad_bytes)
+
+# Bytes that are never decoded by uri_to_iri: controls, space, "%" and DEL.
+_ALWAYS_ENCODED = frozenset((*range(0x21), 0x25, 0x7F))
+_KEEP_PATH = _ALWAYS_ENCODED | frozenset(b"/?#")
+_KEEP_QUERY = _ALWAYS_ENCODED | frozenset(b"&=+#")
+_KEEP_FRAGMENT = _ALWAYS_ENCODED
+_KEEP_USER = _ALWAYS_ENCODED | frozenset(b":@/?#")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _unquote_except(text: str, keep: frozenset[int]) -> str:
+    """Decode ``%XX`` escapes in ``text`` except those of the bytes in ``keep``."""
+    if "%" not in text:
+        return text
+    out: list[str] = []
+    pending = bytearray()
+    pos = 0
+    end = len(text)
+    while pos < end:
+        char = text[pos]
+        escape = text[pos + 1 : pos + 3]
+        if char == "%" and len(escape) == 2 and set(escape) <= _HEX:
+            byte = int(escape, 16)
+            if byte not in keep:
+                pending.append(byte)
+                pos += 3
+                continue
+            char = text[pos : pos + 3]
+            pos += 2
+        if pending:
+            out.append(pending.decode("utf-8", "erlen.url_quote"))
+            pending.clear()
+        out.append(char)
+        pos += 1
+    if pending:
+        out.append(pending.decode("utf-8", "erlen.url_quote"))
+    return "".join(out)
+
+
+def _decode_host(host: str) -> str:
+    # A non-ASCII host is decoded already; only "xn--" labels change.
+    if not host.isascii() or "xn--" not in host:
+        return host
+    return host.encode("ascii").decode("idna")
+
+
+def uri_to_iri(uri: str) -> str:
+    """Convert a URI to an IRI: decode percent-escapes and IDNA host names.
+
+    Escapes that would change the meaning of a part stay encoded (``%2F`` in
+    the path, ``%26`` in the query, ...), as do controls, space, ``%`` and
+    escapes that are not valid UTF-8.
+
+    :param uri: the URI.
+    :raises UnicodeError: if an ``xn--`` host label is not valid IDNA.
+    """
+    parts = urlsplit(uri)
+    path = _unquote_except(parts.path, _KEEP_PATH)
+    query = _unquote_except(parts.query, _KEEP_QUERY)
+    fragment = _unquote_except(parts.fragment, _KEEP_FRAGMENT)
+    netloc = _decode_host(parts.hostname or "")
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    if parts.username is not None:
+        auth = _unquote_except(parts.username, _KEEP_USER)
+        if parts.password is not None:
+            auth = f"{auth}:{_unquote_except(parts.password, _KEEP_USER)}"
+        netloc = f"{auth}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+_USER_SAFE = "%!$&'()*+,;="
+_PATH_SAFE = "%!$&'()*+,/:;=@"
+_QUERY_SAFE = "%!$&'()*+,/:;=?@"
+_FRAGMENT_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def iri_to_uri(iri: str) -> str:
+    """Convert an IRI to a URI: percent-encode non-ASCII text, IDNA the host.
+
+    Characters that already have a meaning (reserved characters and
+    existing ``%`` escapes) are left alone, so the function is idempotent.
+
+    :param iri: the IRI.
+    :raises UnicodeError: if the host cannot be IDNA-encoded.
+    :raises ValueError: if the port is not a number.
+    """
+    parts = urlsplit(iri)
+    path = quote(parts.path, safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_QUERY_SAFE)
+    fragment = quote(parts.fragment, safe=_FRAGMENT_SAFE)
+    netloc = (parts.hostname or "").encode("idna").decode("ascii")
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    if parts.username is not None:
+        auth = quote(parts.username, safe=_USER_SAFE)
+        if parts.password is not None:
+            auth = f"{auth}:{quote(parts.password, safe=_USER_SAFE)}"
+        netloc = f"{auth}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+def _iter_items(obj: t.Any) -> cabc.Iterator[tuple[t.Any, t.Any]]:
+    """Yield ``(key, value)`` pairs from a multidict, a mapping or pairs."""
+    if hasattr(obj, "lists"):
+        for key, values in obj.lists():
+            for value in values:
+                yield key, value
+    elif isinstance(obj, cabc.Mapping):
+        for key, value in obj.items():
+            if isinstance(value, (list, tuple, set)):
+                for item in value:
+                    yield key, item
+            else:
+                yield key, value
+    else:
+        yield from obj
+
+
+# COMPAT: the characters Werkzeug leaves bare in an encoded query string.
+_FORM_SAFE = "!$'()*,/:;?@"
+
+
+def _quote_form(value: str | bytes, charset: str) -> str:
+    if isinstance(value, bytes):
+        return quote_plus(value, _FORM_SAFE)
+    return quote_plus(value, _FORM_SAFE, charset)
+
+
+def url_encode(
+    obj: t.Any,
+    charset: str = "utf-8",
+    sort: bool = False,
+    key: cabc.Callable[[tuple[t.Any, t.Any]], t.Any] | None = None,
+    separator: str = "&",
+) -> str:
+    """Encode a mapping, multidict or list of pairs as a query string.
+
+    Pairs whose value is ``None`` are left out; other values that are not
+    ``str`` or ``bytes`` are converted with :func:`str`. Spaces become ``+``.
+
+    :param obj: a multidict (anything with ``lists()``), a mapping whose
+        values may be lists, tuples or sets of values, or an iterable of
+        ``(key, value)`` pairs.
+    :param charset: the encoding for text.
+    :param sort: sort the pairs (by ``key`` if given).
+    :param key: the sort key, called with each ``(key, value)`` pair.
+    :param separator: what goes between pairs.
+    """
+    pairs: cabc.Iterable[tuple[t.Any, t.Any]] = (
+        item for item in _iter_items(obj) if item[1] is not None
+    )
+    if sort:
+        pairs = sorted(pairs, key=key)
+    encoded = []
+    for name, value in pairs:
+        if not isinstance(name, (str, bytes)):
+            name = str(name)
+        if not isinstance(value, (str, bytes)):
+            value = str(value)
+        encoded.append(f"{_quote_form(name, charset)}={_quote_form(value, charset)}")
+    return separator.join(encoded)
+
+
+def _decode_part(part: str, plus: bool) -> str:
+    if plus and "+" in part:
+        part = part.replace("+", " ")
+    return unquote(part, "utf-8", "erlen.url_quote")
+
+
+def parse_query_pairs(
+    query: str | bytes, *, max_pairs: int | None = None, separator: str = "&"
+) -> list[tuple[str, str]]:
+    """Split a query string into decoded ``(key, value)`` pairs, in order.
+
+    Gives what Werkzeug's ``Request.args`` holds for the same query string:
+    ``+`` is a space, ``%XX`` escapes are decoded as UTF-8, a ``%`` that does
+    not start an escape is kept, empty pieces (``"a=1&&b=2"``) are skipped,
+    a piece without ``=`` gets the value ``""``, and only the first ``=``
+    splits a piece.
+
+    ``parse_query_pairs(b"a=1&b=x+y&c")`` gives
+    ``[("a", "1"), ("b", "x y"), ("c", "")]``.
+
+    :param query: the query string. ``bytes`` (the raw ``QUERY_STRING``) are
+        decoded as UTF-8 with invalid bytes replaced by U+FFFD; a ``str`` is
+        taken as already decoded.
+    :param max_pairs: the most pairs accepted, or ``None`` for no limit.
+    :param separator: the pair separator.
+    :raises LimitExceededError: with ``status_hint`` 414 (URI Too Long) when
+        there are more than ``max_pairs`` pairs: the query is part of the
+        request target, not of the content, so 413 would mislead.
+
+    .. note::
+        Escapes that decode to invalid UTF-8 stay as ``%XX`` (upper case),
+        as in Werkzeug. Raw (unescaped) invalid UTF-8 bytes, on which
+        Werkzeug fails with ``UnicodeDecodeError``, become U+FFFD.
+    """
+    if not isinstance(query, str):
+        raw = bytes(query)
+        # PERF: nearly every query string is ASCII, and ASCII decoding skips
+        # the UTF-8 state machine.
+        query = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8", "replace")
+    if not query:
+        return []
+    plus = "+" in query
+    # PERF: the common query string has neither "+" nor "%": split only.
+    decode = plus or "%" in query
+    pairs: list[tuple[str, str]] = []
+    append = pairs.append
+    for piece in query.split(separator):
+        if not piece:
+            continue
+        key, _, value = piece.partition("=")
+        if decode:
+            key = _decode_part(key, plus)
+            value = _decode_part(value, plus)
+        append((key, value))
+    # SECURITY: bounds the size of the MultiDict built from the pairs. The
+    # split itself is linear in the (server-bounded) length of the URI.
+    if max_pairs is not None and len(pairs) > max_pairs:
+        raise LimitExceededError(
+            f"The query string has more than {max_pairs} parameters.", 414
+        )
+    return pairs
