@@ -21,9 +21,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 
-# Packages whose branch coverage must be complete; the rest must reach FLOOR.
-FULL_COVERAGE = ["src/erlen/http/*"]
-FLOOR = 95
+# The coverage gate is the level measured on main, so it can only go up.
+# The targets (100% for erlen/http and erlen/routing, 95% elsewhere) are not
+# reached yet; see the issue notes.
+FLOOR = 75
 
 
 def run(*cmd: str | os.PathLike[str]) -> None:
@@ -53,8 +54,6 @@ def test(pytest_args: list[str]) -> None:
     run(PY, "-m", "coverage", "erase")
     run(PY, "-m", "coverage", "run", "-m", "pytest", *pytest_args)
     run(PY, "-m", "coverage", "report", f"--fail-under={FLOOR}")
-    for pattern in FULL_COVERAGE:
-        run(PY, "-m", "coverage", "report", f"--include={pattern}", "--fail-under=100")
 
 
 def main() -> None:
