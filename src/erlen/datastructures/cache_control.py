@@ -25,7 +25,6 @@ class _Directive:
     directive without a value reads as.
     """
 
-
     def __init__(
         self, key: str, empty: t.Any, kind: type[t.Any] | None, doc: str
     ) -> None:
