@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from erlen.http.errors import MalformedError
+from erlen.http.errors import HeaderTooLargeError
 from erlen.http.headers import COEP
 from erlen.http.headers import COOP
 from erlen.http.headers import MAX_HEADER_ITEMS
@@ -332,7 +332,7 @@ def test_parse_set_header() -> None:
     ],
 )
 def test_header_limits(function: t.Callable[[str], object], value: str) -> None:
-    with pytest.raises(MalformedError) as info:
+    with pytest.raises(HeaderTooLargeError) as info:
         function(value)
     assert info.value.status_hint == 431
 

@@ -12,7 +12,7 @@ import typing as t
 from enum import Enum
 from urllib.parse import unquote
 
-from .errors import MalformedError
+from .errors import HeaderTooLargeError
 from .errors import shorten
 
 _T = t.TypeVar("_T")
@@ -45,18 +45,17 @@ MAX_HEADER_ITEMS = 1024
 def _check_size(value: str) -> None:
     # SECURITY: bounds time and memory spent on one header value.
     if len(value) > MAX_HEADER_VALUE_LENGTH:
-        raise MalformedError(
+        raise HeaderTooLargeError(
             f"The header value is longer than {MAX_HEADER_VALUE_LENGTH} characters:"
-            f" {shorten(value)}.",
-            431,
+            f" {shorten(value)}."
         )
 
 
 def _check_count(count: int) -> None:
     # SECURITY: a value of thousands of tiny items would build huge lists.
     if count > MAX_HEADER_ITEMS:
-        raise MalformedError(
-            f"The header value has more than {MAX_HEADER_ITEMS} items.", 431
+        raise HeaderTooLargeError(
+            f"The header value has more than {MAX_HEADER_ITEMS} items."
         )
 
 
@@ -140,7 +139,7 @@ def parse_list_header(value: str) -> list[str]:
 
     :param value: the header value.
     :return: the items, or an empty list if a quoted string is not closed.
-    :raises MalformedError: (431) if the value or its item count is over the
+    :raises HeaderTooLargeError: (431) if the value or its item count is over the
         limits.
     """
     _check_size(value)
@@ -197,7 +196,7 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
     decoded. Later keys replace earlier ones.
 
     :param value: the header value.
-    :raises MalformedError: (431) if the value is over the limits.
+    :raises HeaderTooLargeError: (431) if the value is over the limits.
     """
     result: dict[str, str | None] = {}
     for item in parse_list_header(value):
@@ -274,7 +273,7 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
     ``("text/html", {"charset": "utf-8"})``.
 
     :param value: the header value.
-    :raises MalformedError: (431) if the value is over the limits.
+    :raises HeaderTooLargeError: (431) if the value is over the limits.
 
     .. note::
         As in Werkzeug, the main value keeps its case.
@@ -342,7 +341,7 @@ def parse_accept_header(
     :param value: the header value.
     :param cls: if given, called with the list and its result returned (for
         example ``MIMEAccept``, which applies its own ordering).
-    :raises MalformedError: (431) if the value is over the limits.
+    :raises HeaderTooLargeError: (431) if the value is over the limits.
     """
     result: list[tuple[str, float]] = []
     for item in parse_list_header(value or ""):
