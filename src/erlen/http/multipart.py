@@ -85,7 +85,11 @@ class Data:
 
 @dataclass(frozen=True, slots=True)
 class Epilogue:
-    """The end of the body: the bytes buffered after the close delimiter."""
+    """The end of the body, sent as soon as the close delimiter is seen.
+
+    ``data`` holds the bytes already received after the close delimiter's line
+    break, so it depends on how the body was chunked; later bytes are dropped.
+    """
 
     data: bytes
 
@@ -325,6 +329,8 @@ class MultipartDecoder:
             if index == -1:
                 return self._preamble_need_data()
             preamble_end = index - 1 if buffer[index - 1 : index] == b"\r" else index
+            if preamble_end > self.max_part_header_size:
+                self._raise_preamble_size()
         if kind is _Delimiter.UNDECIDED:
             return _NEED_DATA
         preamble = bytes(buffer[:preamble_end])
@@ -339,12 +345,16 @@ class MultipartDecoder:
     def _preamble_need_data(self) -> NeedData:
         if self._complete:
             raise MalformedError("The multipart body has no boundary delimiter.")
-        if len(self._buffer) > self.max_part_header_size:
-            raise LimitExceededError(
-                f"The multipart preamble is over {self.max_part_header_size} bytes."
-            )
+        if len(self._buffer) > self.max_part_header_size + len(self._delimiter) + 1:
+            self._raise_preamble_size()
         self._search_from = max(0, len(self._buffer) - len(self._delimiter))
         return _NEED_DATA
+
+    def _raise_preamble_size(self) -> t.NoReturn:
+        # SECURITY: the preamble is buffered until the first delimiter.
+        raise LimitExceededError(
+            f"The multipart preamble is over {self.max_part_header_size} bytes."
+        )
 
     def _next_part(self) -> Event:
         buffer = self._buffer
