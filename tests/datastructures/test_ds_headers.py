@@ -191,6 +191,8 @@ def test_extend_and_update() -> None:
     assert h.getlist("m") == ["3", "4"]
     h.update([("M", "5"), ("M", "6")])
     assert h.getlist("m") == ["6"]
+    h.extend(E="e")
+    assert h["e"] == "e"
     h.update(None, D="d")
     assert h["d"] == "d"
 

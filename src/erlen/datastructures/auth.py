@@ -20,7 +20,7 @@ def _split_scheme(value: str) -> tuple[str, str, bool]:
     """Return ``(scheme, rest, rest_is_parameters)``."""
     # RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
     scheme, _, rest = value.partition(" ")
-    rest = rest.strip()
+    rest = rest.strip(" \t")
     # A "=" that is not token68 padding means auth-params.
     return scheme.lower(), rest, "=" in rest.rstrip("=")
 
@@ -87,7 +87,8 @@ class Authorization:
         scheme, rest, has_parameters = _split_scheme(value)
         if scheme == "basic":
             try:
-                decoded = base64.b64decode(rest).decode()
+                # SECURITY: validate=True refuses junk instead of skipping it.
+                decoded = base64.b64decode(rest, validate=True).decode()
             except (binascii.Error, ValueError):
                 return None
             username, _, password = decoded.partition(":")
