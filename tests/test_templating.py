@@ -24,11 +24,11 @@ from erlen import g
 from erlen import session
 from erlen import templating
 from erlen.globals import _cv_request
+from erlen.scaffold import _default_template_ctx_processor
 from erlen.signals import before_render_template
 from erlen.signals import template_rendered
 from erlen.templating import DispatchingJinjaLoader
 from erlen.templating import Environment
-from erlen.templating import _default_template_ctx_processor
 from erlen.templating import create_jinja_environment
 from erlen.templating import get_template_attribute
 from erlen.templating import render_template

@@ -13,6 +13,9 @@ from functools import update_wrapper
 
 from .exceptions import HTTPException
 from .exceptions import default_exceptions
+from .globals import _cv_app
+from .globals import _cv_request
+from .globals import session
 from .utils import cached_property
 
 if t.TYPE_CHECKING:
@@ -396,18 +399,26 @@ class Scaffold:
 
 
 def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Put ``g``, ``request`` and ``session`` into template contexts."""
-    from .globals import _cv_app
-    from .globals import _cv_request
+    """Offer ``g``, ``request`` and ``session`` to templates.
 
-    app_ctx = _cv_app.get(None)
-    req_ctx = _cv_request.get(None)
+    Each name is only added when its context is active, so a template rendered
+    inside a bare application context sees ``g`` but no ``request``.
+
+    .. note::
+        While the session has not been opened yet, ``session`` is the
+        :data:`~erlen.session` proxy rather than the session object, so a
+        render that never reads the session does not load it.
+    """
     rv: dict[str, t.Any] = {}
+    app_ctx = _cv_app.get(None)
     if app_ctx is not None:
         rv["g"] = app_ctx.g
+    req_ctx = _cv_request.get(None)
     if req_ctx is not None:
         rv["request"] = req_ctx.request
-        rv["session"] = req_ctx.session
+        # PERF: the built-in cookie session is opened on first use; handing
+        # out the proxy keeps a render that never reads it from decoding it.
+        rv["session"] = req_ctx.session if req_ctx.session_is_open else session
     return rv
 
 

@@ -56,30 +56,6 @@ _NO_APP_MESSAGE = (
 )
 
 
-def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Offer ``g``, ``request`` and ``session`` to templates.
-
-    Each name is only added when its context is active, so a template rendered
-    inside a bare application context sees ``g`` but no ``request``.
-
-    .. note::
-        While the session has not been opened yet, ``session`` is the
-        :data:`~erlen.session` proxy rather than the session object, so a
-        render that never reads the session does not load it.
-    """
-    rv: dict[str, t.Any] = {}
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        rv["g"] = app_ctx.g
-    req_ctx = _cv_request.get(None)
-    if req_ctx is not None:
-        rv["request"] = req_ctx.request
-        # PERF: the built-in cookie session is opened on first use; handing
-        # out the proxy keeps a render that never reads it from decoding it.
-        rv["session"] = req_ctx.session if req_ctx.session_is_open else session
-    return rv
-
-
 class Environment(BaseEnvironment):
     """A Jinja2 environment that belongs to an application.
 
