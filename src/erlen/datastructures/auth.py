@@ -71,8 +71,6 @@ class Authorization:
             and other.parameters == self.parameters
         )
 
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
     @classmethod
     def from_header(cls, value: str | None) -> Self | None:
         """Parse a header value; ``None`` when absent or undecodable.
@@ -231,8 +229,6 @@ class WWWAuthenticate:
             and other.token == self.token
             and other.parameters == self.parameters
         )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """Return the parameter ``key``, or ``default``."""

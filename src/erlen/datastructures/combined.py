@@ -144,7 +144,5 @@ class CombinedMultiDict(ImmutableMultiDict[K, V]):
             return self.dicts != other.dicts
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # a view over mutable dicts
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.dicts!r})"

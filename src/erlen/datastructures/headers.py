@@ -101,8 +101,6 @@ class Headers:
         # COMPAT: Werkzeug compares the pairs as sets with lower-cased names.
         return {(k.lower(), v) for k, v in other} == {(k.lower(), v) for k, v in self}
 
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
     @t.overload
     def get(self, key: str) -> str | None: ...
     @t.overload
@@ -422,8 +420,6 @@ class EnvironHeaders(Headers):
             return NotImplemented
         return self.environ is other.environ
 
-    __hash__ = None
-
     @property
     def _list(self) -> list[tuple[str, str]]:  # type: ignore[override]
         return list(self)
@@ -439,8 +435,10 @@ class EnvironHeaders(Headers):
         return value
 
     def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
         try:
-            self[key]  # type: ignore[index]
+            self[key]
         except KeyError:
             return False
         return True

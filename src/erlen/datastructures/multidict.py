@@ -204,8 +204,8 @@ class MultiDict(TypeConversionDict[K, V]):
     def setdefault(self, key: K, default: V | None = None) -> V:
         """Return the first value of ``key``, setting it to ``default`` if missing."""
         if key not in self:
-            self[key] = default  # type: ignore[assignment]
-            return default  # type: ignore[return-value]
+            _dict_setitem(self, key, [default])
+            return t.cast(V, default)
         return self[key]
 
     def setlistdefault(

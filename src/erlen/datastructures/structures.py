@@ -184,7 +184,7 @@ class CallbackDict(dict[K, V]):
     def setdefault(self, key: K, default: V | None = None) -> V:
         """Return the value for ``key``, inserting ``default`` when missing."""
         missing = key not in self
-        rv = super().setdefault(key, default)  # type: ignore[arg-type]
+        rv = super().setdefault(key, t.cast(V, default))
         if missing:
             self._changed()
         return rv

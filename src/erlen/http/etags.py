@@ -69,6 +69,11 @@ _SKIP_SEPARATORS = re.compile(r"[ \t,]*").match
 _SKIP_BARE = re.compile(r'[^" \t,]*').match
 
 
+def _end(found: re.Match[str] | None) -> int:
+    # The scanners above match the empty string, so they always match.
+    return t.cast("re.Match[str]", found).end()
+
+
 def _scan_tag(value: str, pos: int) -> tuple[str, int] | None:
     """Read one tag at ``pos``: ``"quoted"`` or a bare run, then OWS, then ``,``/end.
 
@@ -82,11 +87,11 @@ def _scan_tag(value: str, pos: int) -> tuple[str, int] | None:
         tag = value[pos + 1 : close]
         after = close + 1
     else:
-        after = _SKIP_BARE(value, pos).end()  # type: ignore[union-attr]
+        after = _end(_SKIP_BARE(value, pos))
         if after == pos:
             return None
         tag = value[pos:after]
-    after = _SKIP_OWS(value, after).end()  # type: ignore[union-attr]
+    after = _end(_SKIP_OWS(value, after))
     if after == len(value):
         return tag, after
     if value[after] == ",":
@@ -122,7 +127,7 @@ def parse_etags(value: str | None) -> tuple[list[str], list[str], bool]:
     while pos < end and items < MAX_ETAGS:
         items += 1
         # Empty list items ("a,,b") are skipped with the whitespace.
-        pos = _SKIP_SEPARATORS(value, pos).end()  # type: ignore[union-attr]
+        pos = _end(_SKIP_SEPARATORS(value, pos))
         # RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/"
         found = None
         is_weak = value.startswith(("W/", "w/"), pos)
