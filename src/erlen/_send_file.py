@@ -132,13 +132,16 @@ def _file_size(file: t.IO[bytes]) -> int | None:
 
 def _serve_range(rv: Response, file: t.IO[bytes] | None) -> None:
     """Give a 206 of a seekable file a body that seeks rather than skips."""
-    content_range = rv.content_range
-    if file is None or content_range.start is None or content_range.stop is None:
+    if file is None:
+        # COMPAT: with X-Sendfile the server sends the range; no body here.
+        rv.response = []
         return
+    content_range = rv.content_range
+    start, stop = t.cast(int, content_range.start), t.cast(int, content_range.stop)
     # PERF: the response layer slices the whole body; for a file, seek to the
     # range and read only its bytes.
-    file.seek(content_range.start, os.SEEK_CUR)
-    rv.response = _FileIterator(file, length=content_range.stop - content_range.start)
+    file.seek(start, os.SEEK_CUR)
+    rv.response = _FileIterator(file, length=stop - start)
 
 
 def send_file(
