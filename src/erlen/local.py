@@ -7,11 +7,12 @@ value of a context variable (optionally an attribute of it) on every operation.
 from __future__ import annotations
 
 import collections.abc as cabc
+import copy
+import operator
 import typing as t
 from contextvars import ContextVar
 
 _T = t.TypeVar("_T")
-_MISSING: t.Any = object()
 
 
 class LocalProxy(t.Generic[_T]):
@@ -22,8 +23,13 @@ class LocalProxy(t.Generic[_T]):
     :param unbound_message: the :class:`RuntimeError` message when the variable is
         not set, which should say how to fix the situation.
 
+    Operators (comparison, arithmetic, conversion, ``copy``) apply to the
+    current object, as with Werkzeug's proxy.
+
     .. note:: Unlike Werkzeug's proxy this one only wraps context variables, the
-       only use erlen and Flask make of it.
+       only use erlen and Flask make of it. An in-place operator returns the
+       proxy only when the object changed in place; for an immutable value it
+       returns the new value instead of silently discarding it.
     """
 
     __slots__ = ("__wrapped", "_erlen_get", "__weakref__")
@@ -39,21 +45,23 @@ class LocalProxy(t.Generic[_T]):
         get = local.get
 
         # PERF: one closure per proxy, chosen once, so each access costs a single
-        # Python call plus the ContextVar lookup.
+        # Python call plus the ContextVar lookup. COMPAT: a variable's own
+        # default counts as bound, as with Werkzeug's proxy.
         if name is None:
 
             def _get_current_object() -> t.Any:
-                obj = get(_MISSING)
-                if obj is _MISSING:
-                    raise RuntimeError(message)
-                return obj
+                try:
+                    return get()
+                except LookupError:
+                    raise RuntimeError(message) from None
 
         else:
 
             def _get_current_object() -> t.Any:
-                obj = get(_MISSING)
-                if obj is _MISSING:
-                    raise RuntimeError(message)
+                try:
+                    obj = get()
+                except LookupError:
+                    raise RuntimeError(message) from None
                 return getattr(obj, name)
 
         object.__setattr__(self, "_erlen_get", _get_current_object)
@@ -140,3 +148,90 @@ class LocalProxy(t.Generic[_T]):
             return type(self._erlen_get())
         except RuntimeError:
             return type(self)
+
+
+def _forward(op: cabc.Callable[..., t.Any]) -> cabc.Callable[..., t.Any]:
+    def method(self: LocalProxy[t.Any], *args: t.Any) -> t.Any:
+        return op(self._erlen_get(), *args)
+
+    return method
+
+
+def _forward_reflected(op: cabc.Callable[[t.Any, t.Any], t.Any]) -> t.Any:
+    def method(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
+        return op(other, self._erlen_get())
+
+    return method
+
+
+def _forward_inplace(op: cabc.Callable[[t.Any, t.Any], t.Any]) -> t.Any:
+    def method(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
+        obj = self._erlen_get()
+        rv = op(obj, other)
+        # COMPAT: Werkzeug keeps the proxy bound to a mutated object.
+        return self if rv is obj else rv
+
+    return method
+
+
+_UNARY: dict[str, cabc.Callable[..., t.Any]] = {
+    "__bytes__": bytes,
+    "__format__": format,
+    "__lt__": operator.lt,
+    "__le__": operator.le,
+    "__gt__": operator.gt,
+    "__ge__": operator.ge,
+    "__length_hint__": operator.length_hint,
+    "__next__": next,
+    "__reversed__": reversed,
+    "__neg__": operator.neg,
+    "__pos__": operator.pos,
+    "__abs__": abs,
+    "__invert__": operator.invert,
+    "__complex__": complex,
+    "__int__": int,
+    "__float__": float,
+    "__index__": operator.index,
+    "__round__": round,
+    "__copy__": copy.copy,
+    "__deepcopy__": copy.deepcopy,
+}
+_BINARY: dict[str, cabc.Callable[[t.Any, t.Any], t.Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "matmul": operator.matmul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "divmod": divmod,
+    "pow": pow,
+    "lshift": operator.lshift,
+    "rshift": operator.rshift,
+    "and": operator.and_,
+    "xor": operator.xor,
+    "or": operator.or_,
+}
+_INPLACE: dict[str, cabc.Callable[[t.Any, t.Any], t.Any]] = {
+    "add": operator.iadd,
+    "sub": operator.isub,
+    "mul": operator.imul,
+    "matmul": operator.imatmul,
+    "truediv": operator.itruediv,
+    "floordiv": operator.ifloordiv,
+    "mod": operator.imod,
+    "pow": operator.ipow,
+    "lshift": operator.ilshift,
+    "rshift": operator.irshift,
+    "and": operator.iand,
+    "xor": operator.ixor,
+    "or": operator.ior,
+}
+for _name, _op in _UNARY.items():
+    setattr(LocalProxy, _name, _forward(_op))
+for _name, _op in _BINARY.items():
+    setattr(LocalProxy, f"__{_name}__", _forward(_op))
+    setattr(LocalProxy, f"__r{_name}__", _forward_reflected(_op))
+for _name, _op in _INPLACE.items():
+    setattr(LocalProxy, f"__i{_name}__", _forward_inplace(_op))
+del _name, _op
