@@ -42,18 +42,19 @@ _HEADER_TYPES = (Headers, dict, tuple, list)
 
 
 class Plan:
-    """What a request to one blueprint (or the app) runs, computed once.
+    """What a request to one endpoint runs, computed on its first request.
 
-    # PERF: hook lists of the app and every enclosing blueprint flattened into
-    # tuples in Flask's order, so nesting depth costs nothing per request.
+    # PERF: the hook lists of the app and of every enclosing blueprint are
+    # flattened into tuples in Flask's order (so nesting depth costs nothing per
+    # request), and the view is resolved to a synchronous callable once.
     """
 
-    __slots__ = ("url_value_preprocessors", "before", "after", "teardown")
+    __slots__ = ("url_value_preprocessors", "before", "after", "teardown", "view")
 
-    def __init__(self, app: DispatchingApp, blueprint: str | None) -> None:
+    def __init__(self, app: DispatchingApp, endpoint: str | None) -> None:
         names: list[str | None] = []
-        if blueprint is not None:
-            parts = blueprint.split(".")
+        if endpoint is not None and "." in endpoint:
+            parts = endpoint.split(".")[:-1]
             names = [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
         inner_first = [*names, None]
         outer_first = [None, *reversed(names)]
@@ -74,6 +75,29 @@ class Plan:
             for n in inner_first
             for f in reversed(app.teardown_request_funcs.get(n, ()))
         )
+        view = app.view_functions.get(endpoint) if endpoint is not None else None
+        self.view = None if view is None else sync(view)
+
+
+#: The pipeline steps a subclass may override; while none is overridden the
+#: pipeline skips calling the ones that have nothing to do.
+PIPELINE_STEPS = (
+    "preprocess_request",
+    "process_response",
+    "make_response",
+    "do_teardown_request",
+    "do_teardown_appcontext",
+    "dispatch_request",
+)
+
+
+def plain_steps(cls: type) -> frozenset[str]:
+    """Return the names of :data:`PIPELINE_STEPS` that ``cls`` does not override."""
+    return frozenset(
+        name
+        for name in PIPELINE_STEPS
+        if getattr(cls, name) is getattr(DispatchingApp, name)
+    )
 
 
 class DispatchingApp(Scaffold):
@@ -84,6 +108,7 @@ class DispatchingApp(Scaffold):
     """
 
     _plans: dict[str | None, Plan]
+    _plain_steps: frozenset[str]
 
     if t.TYPE_CHECKING:
         config: Config
@@ -104,15 +129,11 @@ class DispatchingApp(Scaffold):
 
         def _open_session(self, request: Request) -> SessionMixin: ...
 
-    def _plan(self, request: Request) -> Plan:
-        rule = request.url_rule
-        endpoint = rule.endpoint if rule is not None else None
-        blueprint = (
-            endpoint.rpartition(".")[0] if endpoint and "." in endpoint else None
-        )
-        plan = self._plans.get(blueprint)
+    def _plan(self, endpoint: str | None) -> Plan:
+        """Return (and cache) the :class:`Plan` of ``endpoint``."""
+        plan = self._plans.get(endpoint)
         if plan is None:
-            plan = self._plans[blueprint] = Plan(self, blueprint)
+            plan = self._plans[endpoint] = Plan(self, endpoint)
         return plan
 
     def full_dispatch_request(self) -> Response:
@@ -121,7 +142,16 @@ class DispatchingApp(Scaffold):
         try:
             if signals.request_started.receivers:
                 signals.request_started.send(self, _async_wrapper=self.ensure_sync)
-            rv = self.preprocess_request()
+            plan = _cv_request.get().plan
+            # PERF: no hook, no preprocessor: no call.
+            if (
+                plan.before
+                or plan.url_value_preprocessors
+                or "preprocess_request" not in self._plain_steps
+            ):
+                rv = self.preprocess_request()
+            else:
+                rv = None
             if rv is None:
                 rv = self.dispatch_request()
         except Exception as e:
@@ -131,11 +161,11 @@ class DispatchingApp(Scaffold):
     def preprocess_request(self) -> t.Any:
         """Run URL value preprocessors, then before-request hooks; a hook's
         non-``None`` return value becomes the response."""
-        request = _cv_request.get().request
-        plan = self._plan(request)
-        if plan.url_value_preprocessors:
-            for func in plan.url_value_preprocessors:
-                func(request.endpoint, request.view_args)
+        ctx = _cv_request.get()
+        request = ctx.request
+        plan = ctx.plan
+        for func in plan.url_value_preprocessors:
+            func(request.endpoint, request.view_args)
         for before in plan.before:
             rv = before()
             if rv is not None:
@@ -144,18 +174,20 @@ class DispatchingApp(Scaffold):
 
     def dispatch_request(self) -> t.Any:
         """Call the matched view, or raise the routing error."""
-        request = _cv_request.get().request
+        ctx = _cv_request.get()
+        request = ctx.request
         if request.routing_exception is not None:
             self.raise_routing_exception(request)
         rule = request.url_rule
         if (
-            getattr(rule, "provide_automatic_options", False)
-            and request.method == "OPTIONS"
+            rule.provide_automatic_options  # type: ignore[union-attr]
+            and request.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS"
         ):
             return self.make_default_options_response()
-        view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
-        if inspect.iscoroutinefunction(view):
-            view = self.ensure_sync(view)
+        view = ctx.plan.view
+        if view is None:
+            # COMPAT: a rule without a view function is a KeyError, as in Flask.
+            view = self.ensure_sync(self.view_functions[rule.endpoint])  # type: ignore[union-attr]
         return view(**request.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
@@ -172,9 +204,22 @@ class DispatchingApp(Scaffold):
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Turn ``rv`` into a response and run the after-request processing."""
-        response = self.make_response(rv)
+        plain = self._plain_steps
+        if type(rv) is self.response_class and "make_response" in plain:
+            response = rv
+        else:
+            response = self.make_response(rv)
         try:
-            response = self.process_response(response)
+            ctx = _cv_request.get()
+            # PERF: skip the call when there is no hook and no session to save.
+            if (
+                ctx._after_request_functions
+                or ctx.plan.after
+                or ctx._session is not None
+                or "process_response" not in plain
+                or self._session_cookie_sent(ctx.request)
+            ):
+                response = self.process_response(response)
             if signals.request_finished.receivers:
                 signals.request_finished.send(
                     self, _async_wrapper=self.ensure_sync, response=response
@@ -264,10 +309,12 @@ class DispatchingApp(Scaffold):
         if ctx._after_request_functions:
             for func in ctx._after_request_functions:
                 response = self.ensure_sync(func)(response)
-        for after in self._plan(ctx.request).after:
+        for after in ctx.plan.after:
             response = after(response)
         session = ctx._session
-        if session is None and not self._lazy_session_skips_save(ctx.request):
+        if session is None and self._session_cookie_sent(ctx.request):
+            # COMPAT: Flask refreshes a permanent session's cookie even when the
+            # view never touched it, so a sent cookie is opened to decide.
             session = ctx.session
         if session is not None:
             interface = self.session_interface
@@ -275,30 +322,16 @@ class DispatchingApp(Scaffold):
                 interface.save_session(t.cast("Erlen", self), session, response)
         return response
 
-    def _lazy_session_skips_save(self, request: Request) -> bool:
-        # PERF: an unopened built-in session without its cookie has nothing to
-        # save, so the request never pays for the session.
-        cookie = request.environ.get("HTTP_COOKIE")
-        return not cookie or self.config["SESSION_COOKIE_NAME"] not in cookie
-
-    @property
-    def _lazy_session(self) -> bool:
-        """Whether the session may be opened on first use (built-in interface)."""
-        from .sessions import SecureCookieSessionInterface
-
-        interface = self.session_interface
-        cls = type(interface)
-        return (
-            cls.open_session is SecureCookieSessionInterface.open_session
-            and cls.save_session is SecureCookieSessionInterface.save_session
-        )
+    def _session_cookie_sent(self, request: Request) -> bool:
+        """Whether the client may have sent a session cookie (a cheap test)."""
+        cookie: str = request.environ.get("HTTP_COOKIE", "")
+        return bool(cookie) and self.config["SESSION_COOKIE_NAME"] in cookie
 
     def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:
         """Run the teardown-request functions, innermost blueprint first."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        request = _cv_request.get().request
-        for func in self._plan(request).teardown:
+        for func in _cv_request.get().plan.teardown:
             func(exc)
         if signals.request_tearing_down.receivers:
             signals.request_tearing_down.send(

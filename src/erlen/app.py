@@ -36,6 +36,8 @@ from .scaffold import _default_template_ctx_processor
 from .scaffold import _endpoint_from_view_func
 from .scaffold import find_package
 from .scaffold import setupmethod
+from .sessions import SecureCookieSessionInterface
+from .sessions import SessionInterface
 from .utils import cached_property
 from .wrappers import Request
 from .wrappers import Response
@@ -49,7 +51,6 @@ if t.TYPE_CHECKING:
 
     from .blueprints import Blueprint
     from .json.provider import JSONProvider
-    from .sessions import SessionInterface
     from .sessions import SessionMixin
     from .testing import ErlenClient
 
@@ -90,6 +91,8 @@ class Erlen(_dispatch.DispatchingApp):
     url_map_class = Map
     test_client_class: type[ErlenClient] | None = None
     jinja_options: dict[str, t.Any] = {}
+    #: How sessions are loaded and saved (signed cookies by default).
+    session_interface: SessionInterface = SecureCookieSessionInterface()
     default_config: dict[str, t.Any] = DEFAULT_CONFIG
 
     testing = ConfigAttribute[bool]("TESTING")
@@ -142,6 +145,7 @@ class Erlen(_dispatch.DispatchingApp):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._plans: dict[str | None, _dispatch.Plan] = {}
+        self._plain_steps = _dispatch.plain_steps(type(self))
         self.template_context_processors[None].append(_default_template_ctx_processor)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -184,22 +188,6 @@ class Erlen(_dispatch.DispatchingApp):
     @json_provider_class.setter
     def json_provider_class(self, value: type[JSONProvider]) -> None:
         self.__dict__["_json_provider_class"] = value
-
-    @property
-    def session_interface(self) -> SessionInterface:
-        """How sessions are loaded and saved (signed cookies by default)."""
-        interface = self.__dict__.get("_session_interface")
-        if interface is None:
-            from .sessions import SecureCookieSessionInterface
-
-            interface = self.__dict__["_session_interface"] = (
-                SecureCookieSessionInterface()
-            )
-        return interface
-
-    @session_interface.setter
-    def session_interface(self, value: SessionInterface) -> None:
-        self.__dict__["_session_interface"] = value
 
     @cached_property
     def logger(self) -> logging.Logger:

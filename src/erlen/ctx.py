@@ -12,14 +12,16 @@ from . import signals
 from .exceptions import HTTPException
 from .globals import _cv_app
 from .globals import _cv_request
+from .sessions import SecureCookieSessionInterface
+from .wrappers import Request
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+    from ._dispatch import Plan
     from .app import Erlen
     from .routing import MapAdapter
     from .sessions import SessionMixin
-    from .wrappers import Request
 
 _sentinel: t.Any = object()
 _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
@@ -164,7 +166,13 @@ class AppContext:
             if len(self._cv_tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+                app = self.app
+                if (
+                    app.teardown_appcontext_funcs
+                    or signals.appcontext_tearing_down.receivers
+                    or "do_teardown_appcontext" not in app._plain_steps
+                ):
+                    app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get()
             _cv_app.reset(self._cv_tokens.pop())
@@ -213,6 +221,7 @@ class RequestContext:
         self.flashes: list[tuple[str, str]] | None = None
         self._session = session
         self._after_request_functions: list[cabc.Callable[..., t.Any]] = []
+        self._plan: Plan | None = None
         self._cv_tokens: list[
             tuple[contextvars.Token[RequestContext], AppContext | None]
         ] = []
@@ -256,27 +265,49 @@ class RequestContext:
             session=self._session,
         )
 
+    @property
+    def plan(self) -> Plan:
+        """What this request runs: hooks and view of the matched endpoint."""
+        plan = self._plan
+        if plan is None:
+            rule = self.request.url_rule
+            plan = self._plan = self.app._plan(
+                rule.endpoint if rule is not None else None
+            )
+        return plan
+
     def match_request(self) -> None:
         """Match the request against the URL map, storing the result or error."""
+        app = self.app
+        request = self.request
         try:
-            rule, view_args = self.app._match(self.request)
+            rule, view_args = app._match(request)
         except HTTPException as e:
-            self.request.routing_exception = e
+            request.routing_exception = e
+            self._plan = app._plans.get(None) or app._plan(None)
         else:
-            self.request.url_rule = rule
-            self.request.view_args = view_args
+            request.url_rule = rule
+            request.view_args = view_args
+            # PERF: one dict lookup instead of a property call per pipeline step.
+            self._plan = app._plans.get(rule.endpoint) or app._plan(rule.endpoint)
 
     def push(self) -> None:
         """Make this context (and an app context, if needed) current, then match."""
+        app = self.app
         app_ctx = _cv_app.get(None)
-        if app_ctx is None or app_ctx.app is not self.app:
-            app_ctx = AppContext(self.app)
+        if app_ctx is None or app_ctx.app is not app:
+            app_ctx = AppContext(app)
             app_ctx.push()
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        if self._session is None and not self.app._lazy_session:
-            self.session  # noqa: B018 - COMPAT: custom interfaces open at push
+        # COMPAT: a custom session interface is asked at push, as Flask does;
+        # the built-in cookie session is opened on first use.
+        if (
+            self._session is None
+            and type(app.session_interface) is not SecureCookieSessionInterface
+        ):
+            self.session  # noqa: B018
         if self.request.url_rule is None and self.request.routing_exception is None:
             self.match_request()
 
@@ -291,8 +322,20 @@ class RequestContext:
             if clear_request:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_request(exc)
-                self.request.close()
+                app = self.app
+                # PERF: with nothing to run, skip the calls.
+                if (
+                    self.plan.teardown
+                    or signals.request_tearing_down.receivers
+                    or "do_teardown_request" not in app._plain_steps
+                ):
+                    app.do_teardown_request(exc)
+                request = self.request
+                if (
+                    "files" in request.__dict__
+                    or type(request).close is not Request.close
+                ):
+                    request.close()
         finally:
             ctx = _cv_request.get()
             token, app_ctx = self._cv_tokens.pop()
