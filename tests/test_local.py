@@ -148,24 +148,29 @@ def test_call_forwards_arguments(var: contextvars.ContextVar[t.Any]) -> None:
     assert proxy(1, b=2) == ((1,), {"b": 2})
 
 
+def fail() -> None:
+    raise ValueError("swallowed by Box.__exit__")
+
+
 def test_context_manager_forwards(var: contextvars.ContextVar[t.Any]) -> None:
     box = Box(0)
     proxy, _ = bound(var, box)
     with proxy as entered:
         assert entered == "entered"
-        raise ValueError("swallowed by Box.__exit__")
+        fail()
     assert box.entered == 1
     assert box.exited is not None
     assert box.exited[0] is ValueError
 
 
-def test_proxy_has_slots_and_is_weakly_referenceable(
+def test_proxy_is_weakly_referenceable_and_forwards_setattr(
     var: contextvars.ContextVar[t.Any],
 ) -> None:
     import weakref
 
     proxy: t.Any = LocalProxy(var)
-    assert weakref.ref(proxy)() is proxy
+    reference: t.Any = weakref.ref(proxy)
+    assert reference() is proxy
     with pytest.raises(RuntimeError):
         proxy.new_attribute = 1  # forwarded, and the variable is unbound
 
