@@ -142,7 +142,8 @@ class DispatchingApp(Scaffold):
         try:
             if signals.request_started.receivers:
                 signals.request_started.send(self, _async_wrapper=self.ensure_sync)
-            plan = _cv_request.get().plan
+            ctx = _cv_request.get()
+            plan = ctx._plan or ctx.plan
             # PERF: no hook, no preprocessor: no call.
             if (
                 plan.before
@@ -163,7 +164,7 @@ class DispatchingApp(Scaffold):
         non-``None`` return value becomes the response."""
         ctx = _cv_request.get()
         request = ctx.request
-        plan = ctx.plan
+        plan = ctx._plan or ctx.plan
         for func in plan.url_value_preprocessors:
             func(request.endpoint, request.view_args)
         for before in plan.before:
@@ -184,7 +185,7 @@ class DispatchingApp(Scaffold):
             and request.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS"
         ):
             return self.make_default_options_response()
-        view = ctx.plan.view
+        view = (ctx._plan or ctx.plan).view
         if view is None:
             # COMPAT: a rule without a view function is a KeyError, as in Flask.
             view = self.ensure_sync(self.view_functions[rule.endpoint])  # type: ignore[union-attr]
@@ -214,10 +215,13 @@ class DispatchingApp(Scaffold):
             # PERF: skip the call when there is no hook and no session to save.
             if (
                 ctx._after_request_functions
-                or ctx.plan.after
+                or (ctx._plan or ctx.plan).after
                 or ctx._session is not None
                 or "process_response" not in plain
-                or self._session_cookie_sent(ctx.request)
+                or (
+                    "HTTP_COOKIE" in ctx.request.environ
+                    and self._session_cookie_sent(ctx.request)
+                )
             ):
                 response = self.process_response(response)
             if signals.request_finished.receivers:
@@ -309,7 +313,7 @@ class DispatchingApp(Scaffold):
         if ctx._after_request_functions:
             for func in ctx._after_request_functions:
                 response = self.ensure_sync(func)(response)
-        for after in ctx.plan.after:
+        for after in (ctx._plan or ctx.plan).after:
             response = after(response)
         session = ctx._session
         if session is None and self._session_cookie_sent(ctx.request):
@@ -331,7 +335,8 @@ class DispatchingApp(Scaffold):
         """Run the teardown-request functions, innermost blueprint first."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        for func in _cv_request.get().plan.teardown:
+        ctx = _cv_request.get()
+        for func in (ctx._plan or ctx.plan).teardown:
             func(exc)
         if signals.request_tearing_down.receivers:
             signals.request_tearing_down.send(

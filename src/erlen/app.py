@@ -31,7 +31,6 @@ from .helpers import get_debug_flag
 from .routing import Map
 from .routing import MapAdapter
 from .routing import Rule
-from .routing.exceptions import NeedsAdapter
 from .scaffold import _default_template_ctx_processor
 from .scaffold import _endpoint_from_view_func
 from .scaffold import find_package
@@ -485,29 +484,6 @@ class Erlen(_dispatch.DispatchingApp):
                 url_scheme=self.config["PREFERRED_URL_SCHEME"],
             )
         return None
-
-    def _match(self, request: Request) -> tuple[Rule, dict[str, t.Any]]:
-        """Match ``request``; raises the routing ``HTTPException`` on failure."""
-        url_map = self.url_map
-        if (
-            not url_map.host_matching
-            and not self.subdomain_matching
-            and self.config["TRUSTED_HOSTS"] is None
-        ):
-            environ = request.environ
-            path = environ.get("PATH_INFO") or "/"
-            method = environ.get("REQUEST_METHOD", "GET")
-            # PERF: an ASCII path that starts with one slash needs no decoding.
-            if not path.isascii() or path[:1] != "/" or path[:2] == "//":
-                path = request.path
-            if not method.isupper():
-                method = method.upper()
-            try:
-                return url_map.match_path(path, method)
-            except NeedsAdapter:
-                pass
-        adapter = self.create_url_adapter(request)
-        return adapter.match(return_rule=True)  # type: ignore[union-attr,return-value]
 
     def url_for(
         self,

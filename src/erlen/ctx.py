@@ -12,6 +12,7 @@ from . import signals
 from .exceptions import HTTPException
 from .globals import _cv_app
 from .globals import _cv_request
+from .routing.exceptions import NeedsAdapter
 from .sessions import SecureCookieSessionInterface
 from .wrappers import Request
 
@@ -280,8 +281,30 @@ class RequestContext:
         """Match the request against the URL map, storing the result or error."""
         app = self.app
         request = self.request
+        url_map = app.url_map
+        view_args: t.Any
         try:
-            rule, view_args = app._match(request)
+            if (
+                url_map.host_matching
+                or app.subdomain_matching
+                or app.config["TRUSTED_HOSTS"] is not None
+            ):
+                rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            else:
+                environ = request.environ
+                path = environ.get("PATH_INFO") or "/"
+                method = environ.get("REQUEST_METHOD", "GET")
+                # PERF: an ASCII path starting with one slash needs no decoding,
+                # and the map's path matcher needs no bound adapter.
+                if not path.isascii() or path[:1] != "/" or path[:2] == "//":
+                    path = request.path
+                if not method.isupper():
+                    method = method.upper()
+                try:
+                    rule, view_args = url_map.match_path(path, method)
+                except NeedsAdapter:
+                    # redirects need the full URL: the bound adapter builds it
+                    rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
         except HTTPException as e:
             request.routing_exception = e
             self._plan = app._plans.get(None) or app._plan(None)
@@ -297,7 +320,10 @@ class RequestContext:
         app_ctx = _cv_app.get(None)
         if app_ctx is None or app_ctx.app is not app:
             app_ctx = AppContext(app)
-            app_ctx.push()
+            # PERF: AppContext.push inlined.
+            app_ctx._cv_tokens.append(_cv_app.set(app_ctx))
+            if signals.appcontext_pushed.receivers:
+                signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
@@ -325,7 +351,7 @@ class RequestContext:
                 app = self.app
                 # PERF: with nothing to run, skip the calls.
                 if (
-                    self.plan.teardown
+                    (self._plan or self.plan).teardown
                     or signals.request_tearing_down.receivers
                     or "do_teardown_request" not in app._plain_steps
                 ):

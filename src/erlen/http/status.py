@@ -79,7 +79,7 @@ HTTP_STATUS_CODES: dict[int, str] = {
 
 # PERF: Response.status is built on every response; a dict lookup replaces an
 # f-string and an upper() per call.
-_STATUS_LINES: dict[int, str] = {
+STATUS_LINES: dict[int, str] = {
     code: f"{code} {phrase.upper()}" for code, phrase in HTTP_STATUS_CODES.items()
 }
 
@@ -92,7 +92,7 @@ def get_status_line(code: int) -> str:
 
     :param code: the numeric status code.
     """
-    line = _STATUS_LINES.get(code)
+    line = STATUS_LINES.get(code)
     if line is None:
         return f"{code} UNKNOWN"
     return line

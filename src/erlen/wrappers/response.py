@@ -23,6 +23,7 @@ from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
 from ..http.headers import parse_set_header
 from ..http.ranges import parse_content_range_header
+from ..http.status import STATUS_LINES
 from ..http.status import get_status_line
 from ..http.status import parse_status
 from ..utils import get_content_type
@@ -118,7 +119,9 @@ class Response:
             if mimetype is None and (fresh or "content-type" not in self.headers):
                 mimetype = self.default_mimetype
             if mimetype is not None:
-                content_type = _content_type_for(mimetype)
+                content_type = _CONTENT_TYPES.get(mimetype) or _content_type_for(
+                    mimetype
+                )
         if content_type is not None:
             if fresh and content_type in _CONTENT_TYPES_VALID:
                 # PERF: a cached, already validated value; no Headers.__setitem__.
@@ -128,7 +131,7 @@ class Response:
         if status is None or type(status) is int:
             code = self.default_status if status is None else status
             self._status_code = code
-            self._status = get_status_line(code)
+            self._status = STATUS_LINES.get(code) or get_status_line(code)
         else:
             self.status = status
         self.direct_passthrough = direct_passthrough
