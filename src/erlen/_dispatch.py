@@ -286,7 +286,10 @@ class DispatchingApp(Scaffold):
         if isinstance(rv, (dict, list)):
             return self.json.response(rv)
         if isinstance(rv, HTTPException):
-            return response_class.force_type(rv.get_response())
+            response = rv.get_response()
+            if type(response) is response_class:
+                return response
+            return response_class.force_type(response)
         if isinstance(rv, Response) or callable(rv):
             try:
                 return response_class.force_type(rv, _cv_request.get().request.environ)
@@ -359,6 +362,8 @@ class DispatchingApp(Scaffold):
     def _find_error_handler(
         self, e: Exception, blueprints: list[str]
     ) -> cabc.Callable[[Exception], t.Any] | None:
+        if not self.error_handler_spec:
+            return None
         exc_class, code = self._get_exc_class_and_code(type(e))
         names = (*blueprints, None)
         for c in (code, None) if code is not None else (None,):

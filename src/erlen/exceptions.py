@@ -47,6 +47,18 @@ def _escape(value: object) -> str:
     return str(value).translate(_HTML_ESCAPES)
 
 
+_PLAIN_PAGES: dict[type[HTTPException], bytes] = {}
+
+
+def _has_plain_page(cls: type[HTTPException]) -> bool:
+    """Whether ``cls`` renders the same page for every instance."""
+    return (
+        cls.get_body is HTTPException.get_body
+        and cls.get_description is HTTPException.get_description
+        and cls.name is HTTPException.name
+    )
+
+
 def _get_environ(obj: t.Any) -> WSGIEnvironment | None:
     """Accept an environ dict or a request object that wraps one."""
     if obj is None or isinstance(obj, dict):
@@ -127,6 +139,19 @@ class HTTPException(Exception):
             return self.response
         from .wrappers.response import Response
 
+        cls = type(self)
+        if "description" not in self.__dict__:
+            # PERF: a page that depends on nothing but the class (the common
+            # 404 and 405) is rendered once per class.
+            body = _PLAIN_PAGES.get(cls)
+            if body is None:
+                body = _PLAIN_PAGES[cls] = (
+                    self.get_body().encode() if _has_plain_page(cls) else b""
+                )
+            if body:
+                return Response(
+                    body, self.code, self.get_headers(_get_environ(environ), scope)
+                )
         env = _get_environ(environ)
         headers = self.get_headers(env, scope)
         return Response(self.get_body(env, scope), self.code, headers)

@@ -138,9 +138,13 @@ class Response:
         self._on_close: list[cabc.Callable[[], t.Any]] = []
         if response is None:
             self.response = []
-        elif type(response) is str and fresh and self.automatically_set_content_length:
-            # PERF: set_data inlined for the most common body.
-            data = response.encode()
+        elif (
+            (type(response) is str or type(response) is bytes)
+            and fresh
+            and self.automatically_set_content_length
+        ):
+            # PERF: set_data inlined for the most common bodies.
+            data = response.encode() if type(response) is str else response
             self.response = [data]
             header_list.append(("Content-Length", str(len(data))))
         elif isinstance(response, (str, bytes, bytearray)):
