@@ -149,6 +149,9 @@ class HTTPException(Exception):
                     self.get_body().encode() if _has_plain_page(cls) else b""
                 )
             if body:
+                if cls.get_headers is HTTPException.get_headers:
+                    # PERF: only Content-Type, which the response sets itself.
+                    return Response(body, self.code, mimetype="text/html")
                 return Response(
                     body, self.code, self.get_headers(_get_environ(environ), scope)
                 )
