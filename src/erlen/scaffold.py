@@ -430,8 +430,7 @@ def find_package(import_name: str) -> tuple[str | None, str]:
     """
     root_mod_name, _, _ = import_name.partition(".")
     package_path = get_root_path(root_mod_name)
-    module = sys.modules.get(root_mod_name)
-    if module is not None and hasattr(module, "__path__"):
+    if _is_package(root_mod_name):
         package_path = os.path.dirname(package_path)
     py_prefix = os.path.abspath(sys.prefix)
     if pathlib.PurePath(package_path).is_relative_to(py_prefix):
@@ -445,3 +444,15 @@ def find_package(import_name: str) -> tuple[str | None, str]:
             return os.path.dirname(parent), package_path
         return site_parent, package_path
     return None, package_path
+
+
+def _is_package(name: str) -> bool:
+    """Whether the top-level module ``name`` is a package, imported or not."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return hasattr(module, "__path__")
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    return spec is not None and spec.submodule_search_locations is not None
