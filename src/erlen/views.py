@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
+import inspect
 import typing as t
 
 from .globals import current_app
@@ -11,19 +12,31 @@ from .globals import request
 if t.TYPE_CHECKING:
     from .typing import ResponseReturnValue
 
+#: The method names :class:`MethodView` looks for, lower case.
 HTTP_METHOD_FUNCS = frozenset(
     ["get", "post", "head", "options", "delete", "put", "trace", "patch"]
 )
 
 
-class View:
-    """Subclass and implement :meth:`dispatch_request`; register with
-    ``app.add_url_rule(rule, view_func=MyView.as_view("name"))``.
+def _call(func: cabc.Callable[..., t.Any], kwargs: dict[str, t.Any]) -> t.Any:
+    """Call ``func``; a coroutine function goes through the app's ``ensure_sync``."""
+    if inspect.iscoroutinefunction(func):
+        return current_app.ensure_sync(func)(**kwargs)
+    return func(**kwargs)
 
-    Class attributes: ``methods`` (the allowed methods), ``decorators`` (applied
-    to the generated view function), ``provide_automatic_options`` and
-    ``init_every_request`` (create an instance per request, the default, or
-    once).
+
+class View:
+    """A view written as a class; subclass it and implement :meth:`dispatch_request`.
+
+    Register it with ``app.add_url_rule(rule, view_func=MyView.as_view("name"))``.
+    These class attributes configure the generated view function:
+
+    * ``methods``: the methods the rule allows (the app's default when ``None``).
+    * ``decorators``: decorators applied to the generated function, in order.
+    * ``provide_automatic_options``: whether the app answers ``OPTIONS`` itself.
+    * ``init_every_request``: build an instance for every request (the
+      default), or one instance when :meth:`as_view` is called, shared by all
+      requests; it must then keep no per-request state on ``self``.
     """
 
     methods: t.ClassVar[cabc.Collection[str] | None] = None
@@ -32,70 +45,86 @@ class View:
     init_every_request: t.ClassVar[bool] = True
 
     def dispatch_request(self) -> ResponseReturnValue:
-        """Handle the request; receives the URL arguments as keyword arguments."""
+        """Handle one request; URL arguments arrive as keyword arguments.
+
+        :raises NotImplementedError: the subclass does not override it.
+        """
         raise NotImplementedError()
 
     @classmethod
     def as_view(
         cls, name: str, *class_args: t.Any, **class_kwargs: t.Any
     ) -> cabc.Callable[..., ResponseReturnValue]:
-        """Return a view function named ``name`` that dispatches to the class."""
+        """Return a view function named ``name`` that dispatches to this class.
+
+        ``class_args`` and ``class_kwargs`` are passed to the constructor. The
+        function carries ``view_class``, ``methods`` and
+        ``provide_automatic_options`` for :meth:`~erlen.Erlen.add_url_rule`.
+        """
         if cls.init_every_request:
 
             def view(**kwargs: t.Any) -> ResponseReturnValue:
-                self = view.view_class(  # type: ignore[attr-defined]
-                    *class_args, **class_kwargs
-                )
-                return current_app.ensure_sync(self.dispatch_request)(**kwargs)  # type: ignore[no-any-return]
+                # COMPAT: the class is read from the registered function on
+                # every call, so tests and decorators may swap ``view_class``.
+                instance = outer.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
+                return _call(instance.dispatch_request, kwargs)  # type: ignore[no-any-return]
 
         else:
-            self = cls(*class_args, **class_kwargs)
+            shared = cls(*class_args, **class_kwargs)
 
             def view(**kwargs: t.Any) -> ResponseReturnValue:
-                return current_app.ensure_sync(self.dispatch_request)(**kwargs)  # type: ignore[no-any-return]
+                return _call(shared.dispatch_request, kwargs)  # type: ignore[no-any-return]
 
+        outer = view
         if cls.decorators:
-            view.__name__ = name
-            view.__module__ = cls.__module__
+            # Decorators see the final name and module, as with a plain function.
+            _describe(view, cls, name)
             for decorator in cls.decorators:
-                view = decorator(view)
-        view.view_class = cls  # type: ignore[attr-defined]
-        view.__name__ = name
-        view.__doc__ = cls.__doc__
-        view.__module__ = cls.__module__
-        view.methods = cls.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
-        return view
+                outer = decorator(outer)
+        _describe(outer, cls, name)
+        outer.view_class = cls  # type: ignore[attr-defined]
+        outer.methods = cls.methods  # type: ignore[attr-defined]
+        outer.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
+        return outer
+
+
+def _describe(func: cabc.Callable[..., t.Any], cls: type[View], name: str) -> None:
+    func.__name__ = name
+    func.__doc__ = cls.__doc__
+    func.__module__ = cls.__module__
 
 
 class MethodView(View):
-    """Dispatch to the method named after the request method (``get``, ``post``).
+    """A view that calls the method named after the request method.
 
-    ``methods`` is derived from the methods the class and its bases define;
-    a HEAD request uses ``get`` when there is no ``head``.
+    ``get`` handles ``GET``, ``post`` handles ``POST``, and so on; ``HEAD``
+    falls back to ``get``. Unless a subclass sets ``methods`` itself, it is
+    computed when the subclass is created: the methods its direct bases allow
+    plus every name of :data:`HTTP_METHOD_FUNCS` the class has.
     """
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "methods" not in cls.__dict__:
-            methods = set()
-            for base in cls.__bases__:
-                if getattr(base, "methods", None):
-                    methods.update(base.methods)  # type: ignore[attr-defined]
-            for key in HTTP_METHOD_FUNCS:
-                if hasattr(cls, key):
-                    methods.add(key.upper())
-            if methods:
-                cls.methods = methods
+        if "methods" in cls.__dict__:
+            return
+        inherited = {
+            method
+            for base in cls.__bases__
+            for method in (getattr(base, "methods", None) or ())
+        }
+        handled = {name.upper() for name in HTTP_METHOD_FUNCS if hasattr(cls, name)}
+        if inherited or handled:
+            cls.methods = inherited | handled
 
     def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
-        """Call the method handling ``request.method``.
+        """Call the method for ``request.method`` with the URL arguments.
 
-        :raises AssertionError: the class has no method for it.
+        :raises AssertionError: the class has no method for the request method.
         """
-        meth = getattr(self, request.method.lower(), None)
-        if meth is None and request.method == "HEAD":
-            meth = getattr(self, "get", None)
-        if meth is None:
-            raise AssertionError(f"Unimplemented method {request.method!r}")
-        return current_app.ensure_sync(meth)(**kwargs)  # type: ignore[no-any-return]
+        method = request.method
+        handler = getattr(self, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(self, "get", None)
+        if handler is None:
+            raise AssertionError(f"Unimplemented method {method!r}")
+        return _call(handler, kwargs)  # type: ignore[no-any-return]
