@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import io
+import re
 import typing as t
 
 from . import exceptions
@@ -58,24 +59,40 @@ class ClosingIterator:
             raise error
 
 
+# SECURITY: a Host header is echoed into URLs and redirects, so only a plain
+# name or bracketed IPv6 literal with an optional port 1-65535 is accepted; the
+# regex has no nested quantifiers and is matched against the whole value.
+# RFC 9110 §7.2: Host = uri-host [ ":" port ]
+_HOST_RE = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[0-9A-Za-z.-]+)(?::([1-9][0-9]{0,4}))?")
+_DEFAULT_PORTS = {"http": "80", "ws": "80", "https": "443", "wss": "443"}
+
+
 def get_host(environ: WSGIEnvironment) -> str:
     """Return the host the client asked for, with the port unless it is the default.
 
-    ``HTTP_HOST`` wins over ``SERVER_NAME``/``SERVER_PORT``, as in Werkzeug.
+    ``HTTP_HOST`` wins over ``SERVER_NAME``/``SERVER_PORT``, as in Werkzeug. An
+    IPv6 ``SERVER_NAME`` is put in brackets. A host that is not a valid name,
+    IPv4 or bracketed IPv6 address with an optional port gives ``""``, as in
+    Werkzeug 3.1.
     """
     scheme = environ.get("wsgi.url_scheme", "http")
     host = environ.get("HTTP_HOST")
     if host is None:
         host = environ.get("SERVER_NAME", "")
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
         port = environ.get("SERVER_PORT")
-        if port and not (
-            (scheme == "http" and port == "80") or (scheme == "https" and port == "443")
-        ):
+        if port:
             host = f"{host}:{port}"
-    elif scheme == "http" and host.endswith(":80"):
-        host = host[:-3]
-    elif scheme == "https" and host.endswith(":443"):
-        host = host[:-4]
+    match = _HOST_RE.fullmatch(host)
+    if match is None:
+        return ""
+    port = match[1]
+    if port is not None:
+        if int(port) > 65535:
+            return ""
+        if _DEFAULT_PORTS.get(scheme) == port:
+            return host[: -len(port) - 1]
     return host
 
 
@@ -109,6 +126,8 @@ class LimitedStream(io.RawIOBase):
 
     def readinto(self, buffer: t.Any) -> int:
         size = len(buffer)
+        if size == 0:
+            return 0
         remaining = self.limit - self._pos
         if remaining <= 0:
             if self._is_max and self._stream.read(1):
@@ -150,7 +169,9 @@ def get_content_length(environ: WSGIEnvironment) -> int | None:
 
     :raises BadRequest: the header is not a non-negative integer.
     """
-    if environ.get("HTTP_TRANSFER_ENCODING", "") == "chunked":
+    # RFC 9112 §6.3: a Transfer-Encoding overrides any Content-Length; coding
+    # names are case-insensitive (§7).
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return None
     raw = environ.get("CONTENT_LENGTH")
     if raw is None or raw == "":
