@@ -12,6 +12,9 @@ import typing as t
 from copy import copy
 from urllib.parse import urlsplit
 
+from click.testing import CliRunner
+from click.testing import Result
+
 from . import __version__
 from ._testing._client import Client
 from ._testing._client import ClientRedirectError
@@ -35,6 +38,7 @@ __all__ = [
     "ClientRedirectError",
     "Cookie",
     "EnvironBuilder",
+    "ErlenCliRunner",
     "ErlenClient",
     "TestResponse",
     "WSGIEnvironBuilder",
@@ -218,3 +222,31 @@ class ErlenClient(Client):
     ) -> None:
         self.preserve_context = False
         self._context_stack.close()
+
+
+class ErlenCliRunner(CliRunner):
+    """A :class:`click.testing.CliRunner` that runs an app's CLI commands.
+
+    :param app: the application whose commands are invoked.
+    :param kwargs: passed to :class:`~click.testing.CliRunner`.
+    """
+
+    def __init__(self, app: Erlen, **kwargs: t.Any) -> None:
+        self.app = app
+        super().__init__(**kwargs)
+
+    def invoke(  # type: ignore[override]
+        self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any
+    ) -> Result:
+        """Invoke ``cli`` (default ``app.cli``) in isolation and return the result.
+
+        Unless ``obj`` is given, commands get a
+        :class:`~erlen.cli.ScriptInfo` that loads this runner's app.
+        """
+        from .cli import ScriptInfo
+
+        if cli is None:
+            cli = self.app.cli
+        if "obj" not in kwargs:
+            kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
+        return super().invoke(cli, args, **kwargs)
