@@ -1,4 +1,12 @@
-"""Blueprints: groups of routes, hooks and handlers registered on an app later."""
+"""Blueprints: groups of routes, hooks and handlers registered on an app later.
+
+A :class:`Blueprint` records what it is given. Registering it on an app (or,
+through a parent blueprint, nested at any depth) replays those records with a
+:class:`BlueprintSetupState` that knows the final name, URL prefix, subdomain and
+URL defaults of that one registration. Hooks and handlers are copied into the
+app's registries under the blueprint's dotted name (``parent.child``), where the
+dispatcher finds them; nothing is looked up through the blueprint per request.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +27,44 @@ _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 DeferredSetupFunction = cabc.Callable[["BlueprintSetupState"], None]
 _sentinel: t.Any = object()
 
+#: The per-blueprint hook registries copied into the app, keyed by dotted name.
+_HOOK_REGISTRIES = (
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "url_default_functions",
+    "url_value_preprocessors",
+    "template_context_processors",
+)
+
+
+def _join_path(prefix: str, path: str) -> str:
+    """Join two URL path pieces with exactly one slash between them."""
+    return f"{prefix.rstrip('/')}/{path.lstrip('/')}"
+
+
+def _dotted(*names: str) -> str:
+    """Join the non-empty names with dots: ``("", "api", "list")`` -> ``api.list``."""
+    return ".".join(name for name in names if name)
+
+
+def _option(options: cabc.Mapping[str, t.Any], key: str, fallback: t.Any) -> t.Any:
+    """``options[key]`` unless it is missing or ``None``, else ``fallback``."""
+    value = options.get(key)
+    return fallback if value is None else value
+
 
 class BlueprintSetupState:
-    """What one registration of a blueprint on an app knows: the app, the options
-    and the resolved URL prefix, subdomain and name."""
+    """What one registration of a blueprint on an app knows.
+
+    Passed to every function recorded with :meth:`Blueprint.record`.
+
+    :param blueprint: the blueprint being registered.
+    :param app: the app it is registered on.
+    :param options: the keyword arguments of ``register_blueprint`` (plus
+        ``name_prefix`` for nested blueprints).
+    :param first_registration: whether the blueprint was not on the app yet.
+    """
 
     def __init__(
         self,
@@ -35,18 +77,19 @@ class BlueprintSetupState:
         self.blueprint = blueprint
         self.options = options
         self.first_registration = first_registration
-        subdomain = self.options.get("subdomain")
-        if subdomain is None:
-            subdomain = self.blueprint.subdomain
-        self.subdomain = subdomain
-        url_prefix = self.options.get("url_prefix")
-        if url_prefix is None:
-            url_prefix = self.blueprint.url_prefix
-        self.url_prefix = url_prefix
-        self.name = self.options.get("name", blueprint.name)
-        self.name_prefix = self.options.get("name_prefix", "")
-        self.url_defaults = dict(self.blueprint.url_values_defaults)
-        self.url_defaults.update(self.options.get("url_defaults", ()))
+        #: The subdomain rules get: the option if given, else the blueprint's.
+        self.subdomain: str | None = _option(options, "subdomain", blueprint.subdomain)
+        #: The prefix of every rule: the option if given, else the blueprint's.
+        self.url_prefix: str | None = _option(
+            options, "url_prefix", blueprint.url_prefix
+        )
+        #: The name of this registration (``name=`` when given).
+        self.name: str = options.get("name", blueprint.name)
+        #: The dotted name of the enclosing blueprint, empty at the top.
+        self.name_prefix: str = options.get("name_prefix", "")
+        #: Default view arguments: the blueprint's, updated by the option's.
+        self.url_defaults: dict[str, t.Any] = dict(blueprint.url_values_defaults)
+        self.url_defaults.update(options.get("url_defaults", ()))
 
     def add_url_rule(
         self,
@@ -55,21 +98,25 @@ class BlueprintSetupState:
         view_func: cabc.Callable[..., t.Any] | None = None,
         **options: t.Any,
     ) -> None:
-        """Register a rule on the app with the blueprint's prefix and name."""
+        """Add ``rule`` to the app, prefixed, namespaced and with URL defaults.
+
+        :param rule: the rule relative to the blueprint's ``url_prefix``.
+        :param endpoint: the endpoint inside the blueprint (the view's name by
+            default); the app sees ``<name_prefix>.<name>.<endpoint>``.
+        :param view_func: the view function.
+        :param options: passed on to :meth:`Erlen.add_url_rule`.
+        """
         if self.url_prefix is not None:
-            if rule:
-                rule = "/".join((self.url_prefix.rstrip("/"), rule.lstrip("/")))
-            else:
-                rule = self.url_prefix
+            rule = _join_path(self.url_prefix, rule) if rule else self.url_prefix
         options.setdefault("subdomain", self.subdomain)
         if endpoint is None:
             endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
         defaults = self.url_defaults
         if "defaults" in options:
-            defaults = dict(defaults, **options.pop("defaults"))
+            defaults = {**defaults, **options.pop("defaults")}
         self.app.add_url_rule(
             rule,
-            f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."),
+            _dotted(self.name_prefix, self.name, endpoint),
             view_func,
             defaults=defaults,
             **options,
@@ -90,6 +137,7 @@ class Blueprint(Scaffold):
     :param root_path: the folder resources are relative to.
     :param cli_group: the name of the CLI group of its commands (``None``:
         add them to the app's group).
+    :raises ValueError: ``name`` is empty or contains a dot.
     """
 
     _got_registered_once = False
@@ -122,9 +170,7 @@ class Blueprint(Scaffold):
         self.url_prefix = url_prefix
         self.subdomain = subdomain
         self.deferred_functions: list[DeferredSetupFunction] = []
-        if url_defaults is None:
-            url_defaults = {}
-        self.url_values_defaults = url_defaults
+        self.url_values_defaults = {} if url_defaults is None else url_defaults
         self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
@@ -140,18 +186,20 @@ class Blueprint(Scaffold):
 
     @setupmethod
     def record(self, func: DeferredSetupFunction) -> None:
-        """Call ``func(state)`` each time the blueprint is registered."""
+        """Call ``func(state)`` with a :class:`BlueprintSetupState` at every
+        registration of the blueprint."""
         self.deferred_functions.append(func)
 
     @setupmethod
     def record_once(self, func: DeferredSetupFunction) -> None:
-        """Call ``func(state)`` on the first registration only."""
+        """Like :meth:`record`, but only at the blueprint's first registration
+        on each app."""
 
-        def wrapper(state: BlueprintSetupState) -> None:
+        def on_first_registration(state: BlueprintSetupState) -> None:
             if state.first_registration:
                 func(state)
 
-        self.record(update_wrapper(wrapper, func))
+        self.record(update_wrapper(on_first_registration, func))
 
     def make_setup_state(
         self, app: Erlen, options: dict[str, t.Any], first_registration: bool = False
@@ -161,7 +209,10 @@ class Blueprint(Scaffold):
 
     @setupmethod
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
-        """Nest ``blueprint`` inside this one (registered when this one is).
+        """Nest ``blueprint`` inside this one; it is registered with this one.
+
+        Its name becomes ``<this name>.<its name>``, its URL prefix and
+        subdomain are joined to this blueprint's.
 
         :raises ValueError: ``blueprint`` is this blueprint.
         """
@@ -172,104 +223,93 @@ class Blueprint(Scaffold):
     def register(self, app: Erlen, options: dict[str, t.Any]) -> None:
         """Register the blueprint (and its nested blueprints) on ``app``.
 
-        :raises ValueError: the name is already taken on the app.
+        Called by :meth:`Erlen.register_blueprint`; ``options`` are its keyword
+        arguments (``url_prefix``, ``subdomain``, ``url_defaults``, ``name``,
+        ``cli_group``).
+
+        :raises ValueError: the resulting dotted name is already registered.
         """
-        name_prefix = options.get("name_prefix", "")
-        self_name = options.get("name", self.name)
-        name = f"{name_prefix}.{self_name}".lstrip(".")
-        if name in app.blueprints:
-            bp_desc = "this" if app.blueprints[name] is self else "a different"
-            existing_at = f" '{name}'" if self_name != name else ""
+        own_name = options.get("name", self.name)
+        name = _dotted(options.get("name_prefix", ""), own_name)
+        existing = app.blueprints.get(name)
+        if existing is not None:
+            which = "this" if existing is self else "a different"
+            full = f" '{name}'" if own_name != name else ""
             raise ValueError(
-                f"The name '{self_name}' is already registered for"
-                f" {bp_desc} blueprint{existing_at}. Use 'name=' to"
+                f"The name '{own_name}' is already registered for"
+                f" {which} blueprint{full}. Use 'name=' to"
                 " provide a unique name."
             )
-        first_bp_registration = not any(bp is self for bp in app.blueprints.values())
-        first_name_registration = name not in app.blueprints
+        first_registration = all(bp is not self for bp in app.blueprints.values())
         app.blueprints[name] = self
         self._got_registered_once = True
-        state = self.make_setup_state(app, options, first_bp_registration)
+        state = self.make_setup_state(app, options, first_registration)
         if self.has_static_folder:
             state.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
                 view_func=self.send_static_file,
                 endpoint="static",
             )
-        if first_bp_registration or first_name_registration:
-            self._merge_blueprint_funcs(app, name)
+        self._copy_registries(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
         self._register_cli(app, name, options)
-        for blueprint, bp_options in self._blueprints:
-            blueprint.register(
-                app, self._nested_options(state, blueprint, bp_options, name)
-            )
+        for child, child_options in self._blueprints:
+            child.register(app, self._child_options(state, name, child, child_options))
 
     def _register_cli(self, app: Erlen, name: str, options: dict[str, t.Any]) -> None:
+        # PERF: ``cli`` is a cached property that imports click; a blueprint
+        # that never touched it has no commands to add.
         if "cli" not in self.__dict__ or not self.cli.commands:
             return
         group = options.get("cli_group", self.cli_group)
         if group is None:
             app.cli.commands.update(self.cli.commands)
-        else:
-            self.cli.name = name if group is _sentinel else group
-            app.cli.add_command(self.cli)
+            return
+        self.cli.name = name if group is _sentinel else group
+        app.cli.add_command(self.cli)
 
     @staticmethod
-    def _nested_options(
+    def _child_options(
         state: BlueprintSetupState,
-        blueprint: Blueprint,
-        bp_options: dict[str, t.Any],
         name: str,
+        child: Blueprint,
+        options: dict[str, t.Any],
     ) -> dict[str, t.Any]:
-        bp_options = bp_options.copy()
-        bp_url_prefix = bp_options.get("url_prefix")
-        bp_subdomain = bp_options.get("subdomain")
-        if bp_subdomain is None:
-            bp_subdomain = blueprint.subdomain
-        if state.subdomain is not None and bp_subdomain is not None:
-            bp_options["subdomain"] = bp_subdomain + "." + state.subdomain
-        elif bp_subdomain is not None:
-            bp_options["subdomain"] = bp_subdomain
-        elif state.subdomain is not None:
-            bp_options["subdomain"] = state.subdomain
-        if bp_url_prefix is None:
-            bp_url_prefix = blueprint.url_prefix
-        if state.url_prefix is not None and bp_url_prefix is not None:
-            bp_options["url_prefix"] = (
-                state.url_prefix.rstrip("/") + "/" + bp_url_prefix.lstrip("/")
-            )
-        elif bp_url_prefix is not None:
-            bp_options["url_prefix"] = bp_url_prefix
-        elif state.url_prefix is not None:
-            bp_options["url_prefix"] = state.url_prefix
-        bp_options["name_prefix"] = name
-        return bp_options
+        """The registration options of a nested blueprint inside ``state``."""
+        options = dict(options)
+        subdomain = _option(options, "subdomain", child.subdomain)
+        if subdomain is not None and state.subdomain is not None:
+            subdomain = f"{subdomain}.{state.subdomain}"
+        elif subdomain is None:
+            subdomain = state.subdomain
+        if subdomain is not None:
+            options["subdomain"] = subdomain
+        url_prefix = _option(options, "url_prefix", child.url_prefix)
+        if url_prefix is not None and state.url_prefix is not None:
+            url_prefix = _join_path(state.url_prefix, url_prefix)
+        elif url_prefix is None:
+            url_prefix = state.url_prefix
+        if url_prefix is not None:
+            options["url_prefix"] = url_prefix
+        options["name_prefix"] = name
+        return options
 
-    def _merge_blueprint_funcs(self, app: Erlen, name: str) -> None:
-        def extend(
-            bp_dict: dict[str | None, list[t.Any]],
-            parent_dict: dict[str | None, list[t.Any]],
-        ) -> None:
-            for key, values in bp_dict.items():
-                key = name if key is None else f"{name}.{key}"
-                parent_dict.setdefault(key, []).extend(values)
+    def _copy_registries(self, app: Erlen, name: str) -> None:
+        """Copy views, error handlers and hooks to ``app`` under ``name``."""
 
-        for key, value in self.error_handler_spec.items():
-            key = name if key is None else f"{name}.{key}"
-            app.error_handler_spec[key] = defaultdict(
-                dict,
-                {code: dict(code_values) for code, code_values in value.items()},
+        def scoped(key: str | None) -> str:
+            return name if key is None else f"{name}.{key}"
+
+        for key, by_code in self.error_handler_spec.items():
+            app.error_handler_spec[scoped(key)] = defaultdict(
+                dict, {code: dict(handlers) for code, handlers in by_code.items()}
             )
-        for endpoint, func in self.view_functions.items():
-            app.view_functions[endpoint] = func
-        extend(self.before_request_funcs, app.before_request_funcs)
-        extend(self.after_request_funcs, app.after_request_funcs)
-        extend(self.teardown_request_funcs, app.teardown_request_funcs)
-        extend(self.url_default_functions, app.url_default_functions)
-        extend(self.url_value_preprocessors, app.url_value_preprocessors)
-        extend(self.template_context_processors, app.template_context_processors)
+        app.view_functions.update(self.view_functions)
+        for attribute in _HOOK_REGISTRIES:
+            target = getattr(app, attribute)
+            for key, funcs in getattr(self, attribute).items():
+                target.setdefault(scoped(key), []).extend(funcs)
 
     @setupmethod
     def add_url_rule(
@@ -280,25 +320,40 @@ class Blueprint(Scaffold):
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
-        """Record a URL rule to add (prefixed and namespaced) at registration.
+        """Record a URL rule, added (prefixed and namespaced) at registration.
 
         :raises ValueError: ``endpoint`` or the view's name contains a dot.
         """
         if endpoint and "." in endpoint:
             raise ValueError("'endpoint' may not contain a dot '.' character.")
-        if view_func and hasattr(view_func, "__name__") and "." in view_func.__name__:
+        if view_func and "." in getattr(view_func, "__name__", ""):
             raise ValueError("'view_func' name may not contain a dot '.' character.")
-        self.record(
-            lambda s: s.add_url_rule(
+
+        def add(state: BlueprintSetupState) -> None:
+            state.add_url_rule(
                 rule,
                 endpoint,
                 view_func,
                 provide_automatic_options=provide_automatic_options,
                 **options,
             )
-        )
+
+        self.record(add)
 
     # -- app-wide registrations ---------------------------------------------------
+
+    def _on_app(self, register: cabc.Callable[[Erlen], object]) -> None:
+        """Call ``register(app)`` once per app the blueprint is registered on."""
+
+        def on_app(state: BlueprintSetupState) -> None:
+            register(state.app)
+
+        self.record_once(on_app)
+
+    def _app_hook(self, attribute: str, f: _F) -> _F:
+        """Add ``f`` to the app-wide (``None``) list of registry ``attribute``."""
+        self._on_app(lambda app: getattr(app, attribute).setdefault(None, []).append(f))
+        return f
 
     @setupmethod
     def app_template_filter(self, name: str | None = None) -> cabc.Callable[[_F], _F]:
@@ -315,7 +370,7 @@ class Blueprint(Scaffold):
         self, f: cabc.Callable[..., t.Any], name: str | None = None
     ) -> None:
         """Register ``f`` as a Jinja filter of the app."""
-        self.record_once(lambda s: s.app.add_template_filter(f, name=name))
+        self._on_app(lambda app: app.add_template_filter(f, name=name))
 
     @setupmethod
     def app_template_test(self, name: str | None = None) -> cabc.Callable[[_F], _F]:
@@ -332,7 +387,7 @@ class Blueprint(Scaffold):
         self, f: cabc.Callable[..., bool], name: str | None = None
     ) -> None:
         """Register ``f`` as a Jinja test of the app."""
-        self.record_once(lambda s: s.app.add_template_test(f, name=name))
+        self._on_app(lambda app: app.add_template_test(f, name=name))
 
     @setupmethod
     def app_template_global(self, name: str | None = None) -> cabc.Callable[[_F], _F]:
@@ -349,14 +404,7 @@ class Blueprint(Scaffold):
         self, f: cabc.Callable[..., t.Any], name: str | None = None
     ) -> None:
         """Register ``f`` as a Jinja global of the app."""
-        self.record_once(lambda s: s.app.add_template_global(f, name=name))
-
-    def _app_hook(self, attribute: str, f: _F) -> _F:
-        def register(state: BlueprintSetupState) -> None:
-            getattr(state.app, attribute).setdefault(None, []).append(f)
-
-        self.record_once(register)
-        return f
+        self._on_app(lambda app: app.add_template_global(f, name=name))
 
     @setupmethod
     def before_app_request(self, f: _F) -> _F:
@@ -383,10 +431,7 @@ class Blueprint(Scaffold):
         """Like :meth:`errorhandler`, for errors anywhere in the app."""
 
         def decorator(f: _F) -> _F:
-            def register(state: BlueprintSetupState) -> None:
-                state.app.errorhandler(code)(f)
-
-            self.record_once(register)
+            self._on_app(lambda app: app.register_error_handler(code, f))
             return f
 
         return decorator
