@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import importlib
+import re
 import typing as t
 from io import BytesIO
+from urllib.parse import quote
 
 from .. import exceptions as exc
+from ..datastructures import Accept
 from ..datastructures import Authorization
 from ..datastructures import CharsetAccept
 from ..datastructures import CombinedMultiDict
@@ -67,7 +70,37 @@ def _parse_date_value(value: str | None) -> t.Any:
 def http_error_for(error: HTTPParseError) -> exc.HTTPException:
     """Return the HTTP exception matching a parse error's ``status_hint``."""
     cls = exc.default_exceptions.get(error.status_hint, exc.BadRequest)
-    return cls(str(error))
+    # by keyword: some classes (416, 405, 401) take other arguments first
+    return cls(description=str(error))
+
+
+_V = t.TypeVar("_V")
+
+
+def _as_http_error(
+    parse: cabc.Callable[[str | None], _V],
+) -> cabc.Callable[[str | None], _V]:
+    """Wrap a header parser so its :class:`HTTPParseError` becomes an HTTP error.
+
+    A header over the parser's limits then answers 431 (or the parser's hint)
+    instead of escaping as a 500.
+    """
+
+    def parse_header(value: str | None) -> _V:
+        try:
+            return parse(value)
+        except HTTPParseError as error:
+            raise http_error_for(error) from error
+
+    return parse_header
+
+
+def _parse_content_length(value: str | None) -> int | None:
+    if value is None:
+        return None
+    # COMPAT: Werkzeug reports an unparsable Content-Length as 0, not None.
+    parsed = parse_int(value)
+    return 0 if parsed is None else parsed
 
 
 class Request:
@@ -172,41 +205,48 @@ class Request:
 
     @cached_property
     def full_path(self) -> str:
-        """The path and the query string (``"/a?b=c"``; ``"/a?"`` when empty)."""
-        return f"{self.path}?{_query_text(self.environ)}"
+        """The path and the query string (``"/a?b=c"``; ``"/a?"`` when empty).
+
+        .. note:: A query string that is not UTF-8 has its bad bytes replaced;
+            Werkzeug raises ``UnicodeDecodeError`` (a 500) there.
+        """
+        raw = self.environ.get("QUERY_STRING", "")
+        if not raw.isascii():
+            raw = raw.encode("latin-1").decode("utf-8", "replace")
+        return f"{self.path}?{raw}"
 
     @cached_property
     def host_url(self) -> str:
-        """The scheme and host, with a trailing slash."""
-        return f"{self.scheme}://{self.host}/"
+        """The scheme and host, with a trailing slash, as an IRI."""
+        return _to_iri(f"{self.scheme}://{self.host}/")
 
     @cached_property
     def url_root(self) -> str:
-        """The scheme, host and root path, with a trailing slash."""
-        return f"{self.scheme}://{self.host}{_quote_path(self.root_path)}/"
+        """The scheme, host and root path, with a trailing slash, as an IRI."""
+        return _to_iri(f"{self.scheme}://{self.host}{_quote_url_part(self.root_path)}/")
 
     @cached_property
     def base_url(self) -> str:
-        """The full URL without the query string."""
-        url = (
+        """The full URL without the query string, as an IRI."""
+        return _to_iri(
             f"{self.scheme}://{self.host}"
-            f"{_quote_path(self.root_path)}{_quote_path(self.path)}"
+            f"{_quote_url_part(self.root_path)}{_quote_url_part(self.path)}"
         )
-        return uri_to_iri(url) if "%" in url else url
 
     @cached_property
     def url(self) -> str:
-        """The full URL, with the query string when there is one."""
-        query = _query_text(self.environ)
-        if not query:
+        """The full URL, with the query string when there is one, as an IRI."""
+        raw = self.environ.get("QUERY_STRING", "")
+        if not raw:
             return self.base_url
-        return f"{self.base_url}?{uri_to_iri(query) if '%' in query else query}"
+        query = raw.encode("latin-1") if not raw.isascii() else raw
+        return _to_iri(f"{self.base_url}?{_quote_url_part(query, _QUERY_SAFE)}")
 
     @cached_property
     def args(self) -> MultiDict[str, str]:
         """The query string arguments.
 
-        :raises BadRequest: more pairs than ``max_query_pairs``.
+        :raises RequestURITooLarge: more pairs than ``max_query_pairs`` (414).
         """
         query = self.environ.get("QUERY_STRING")
         if not query:
@@ -263,9 +303,19 @@ class Request:
     content_type = environ_property[str | None](
         "CONTENT_TYPE", doc="The ``Content-Type`` header."
     )
-    content_length = environ_property(
-        "CONTENT_LENGTH", parse_int, doc="``Content-Length`` as an ``int``."
-    )
+
+    @cached_property
+    def content_length(self) -> int | None:
+        """``Content-Length`` as an ``int``.
+
+        ``None`` when absent or when a chunked ``Transfer-Encoding`` overrides
+        it; ``0`` when it is not a valid number, as in Werkzeug.
+        """
+        transfer_encoding = self.environ.get("HTTP_TRANSFER_ENCODING")
+        if transfer_encoding and "chunked" in transfer_encoding.lower():
+            return None
+        return _parse_content_length(self.environ.get("CONTENT_LENGTH"))
+
     content_encoding = environ_property[str | None]("HTTP_CONTENT_ENCODING")
     content_md5 = environ_property[str | None]("HTTP_CONTENT_MD5")
     referrer = environ_property[str | None]("HTTP_REFERER")
@@ -279,23 +329,31 @@ class Request:
     if_match = environ_property("HTTP_IF_MATCH", _parse_etags_value)
     if_none_match = environ_property("HTTP_IF_NONE_MATCH", _parse_etags_value)
     accept_mimetypes = environ_property(
-        "HTTP_ACCEPT", lambda v: parse_accept_header(v, MIMEAccept)
+        "HTTP_ACCEPT",
+        _as_http_error(lambda v: parse_accept_header(v, MIMEAccept)),
+        doc="The ``Accept`` header as :class:`MIMEAccept`.",
     )
     accept_charsets = environ_property(
         "HTTP_ACCEPT_CHARSET",
-        lambda v: parse_accept_header(v, CharsetAccept),
+        _as_http_error(lambda v: parse_accept_header(v, CharsetAccept)),
+        doc="The ``Accept-Charset`` header as :class:`CharsetAccept`.",
     )
     accept_encodings = environ_property(
         "HTTP_ACCEPT_ENCODING",
-        lambda v: parse_accept_header(v, MIMEAccept),
+        _as_http_error(lambda v: parse_accept_header(v, Accept)),
+        doc="The ``Accept-Encoding`` header as :class:`Accept`.",
     )
     accept_languages = environ_property(
         "HTTP_ACCEPT_LANGUAGE",
-        lambda v: parse_accept_header(v, LanguageAccept),
+        _as_http_error(lambda v: parse_accept_header(v, LanguageAccept)),
+        doc="The ``Accept-Language`` header as :class:`LanguageAccept`.",
     )
     cache_control = environ_property(
         "HTTP_CACHE_CONTROL",
-        lambda v: parse_cache_control_header(v, None, RequestCacheControl),
+        _as_http_error(
+            lambda v: parse_cache_control_header(v, None, RequestCacheControl)
+        ),
+        doc="The ``Cache-Control`` header as :class:`RequestCacheControl`.",
     )
 
     @cached_property
@@ -316,7 +374,10 @@ class Request:
 
     @cached_property
     def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
-        return parse_options_header(self.environ.get("CONTENT_TYPE", ""))
+        try:
+            return parse_options_header(self.environ.get("CONTENT_TYPE", ""))
+        except HTTPParseError as error:
+            raise http_error_for(error) from error
 
     @property
     def mimetype(self) -> str:
@@ -587,18 +648,23 @@ def _strip_port(host: str) -> str:
     return host.partition(":")[0]
 
 
-def _query_text(environ: WSGIEnvironment) -> str:
-    raw = environ.get("QUERY_STRING", "")
-    if raw.isascii():
-        return raw  # type: ignore[no-any-return]
-    from urllib.parse import quote
-
-    return quote(raw.encode("latin-1"), safe="!$&'()*+,/:;=?@~%")
+# COMPAT: the characters Werkzeug leaves unquoted when it rebuilds a URL; "%" is
+# kept so an escape the client sent stays an escape.
+_PATH_SAFE = "!$&'()*+,/:;=@%"
+_QUERY_SAFE = "!$&'()*+,/:;=?@%"
+_NEEDS_QUOTE = re.compile(r"[^0-9A-Za-z_.~\-!$&'()*+,/:;=?@%]")
 
 
-def _quote_path(path: str) -> str:
-    if path.isascii() and " " not in path and "%" not in path:
-        return path
-    from urllib.parse import quote
+def _quote_url_part(part: str | bytes, safe: str = _PATH_SAFE) -> str:
+    # PERF: the common path or query needs no quoting at all.
+    if isinstance(part, str) and _NEEDS_QUOTE.search(part) is None:
+        if safe is _QUERY_SAFE or "?" not in part:
+            return part
+    return quote(part, safe=safe)
 
-    return quote(path, safe="!$&'()*+,/:;=@~")
+
+def _to_iri(url: str) -> str:
+    """Decode the escapes and IDNA labels of ``url`` that are safe to show."""
+    if "%" in url or "xn--" in url.lower():
+        return uri_to_iri(url)
+    return url
