@@ -65,12 +65,16 @@ def add_etag(response: Response, overwrite: bool = False, weak: bool = False) ->
 
 
 def _slice_body(
-    chunks: cabc.Iterable[bytes], start: int, length: int
+    chunks: cabc.Iterable[bytes] | cabc.Iterable[str], start: int, length: int
 ) -> cabc.Iterator[bytes]:
-    """Yield ``length`` bytes of ``chunks`` starting at byte ``start``."""
+    """Yield ``length`` bytes of ``chunks`` starting at byte ``start``.
+
+    ``str`` items are encoded as UTF-8, as :meth:`Response.iter_encoded` does.
+    """
     position = 0
     end = start + length
-    for chunk in chunks:
+    for item in chunks:
+        chunk = item.encode() if isinstance(item, str) else item
         chunk_end = position + len(chunk)
         if chunk_end > start and position < end:
             yield chunk[max(start - position, 0) : end - position]
@@ -116,7 +120,13 @@ def _process_range(
         raise RequestedRangeNotSatisfiable(complete_length)
     start, stop = bounds
     length = stop - start
-    response.response = _slice_body(response.iter_encoded(), start, length)
+    # The original body is captured here: iter_encoded() reads response.response
+    # lazily, which by then would be the slice itself.
+    body = response.response
+    close = getattr(body, "close", None)
+    if close is not None:
+        response.call_on_close(close)
+    response.response = _slice_body(body, start, length)
     response.headers["Content-Length"] = str(length)
     response.headers["Content-Range"] = content_range.to_header()
     response.status_code = 206
@@ -153,8 +163,9 @@ def make_conditional(
         etag=response.headers.get("etag"),
         last_modified=response.headers.get("last-modified"),
     ):
-        strong, _weak, star = parse_etags(environ.get("HTTP_IF_MATCH"))
-        if strong or star:
+        # COMPAT: any If-Match value, weak tags included, makes it a 412.
+        strong, weak, star = parse_etags(environ.get("HTTP_IF_MATCH"))
+        if strong or weak or star:
             response.status_code = 412
         else:
             response.status_code = 304
