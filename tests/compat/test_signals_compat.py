@@ -111,7 +111,7 @@ def record_signals(
         log.append(("result", run(app)))
     finally:
         for name, receiver in zip(SIGNAL_NAMES, receivers, strict=True):
-            getattr(signals_module, name).disconnect(receiver, app)
+            getattr(signals_module, name).disconnect(receiver)
     return log
 
 
