@@ -604,7 +604,6 @@ def test_abort_unknown_code_raises_lookup_error_in_both() -> None:
         ({"TRAP_HTTP_EXCEPTIONS": True, "PROPAGATE_EXCEPTIONS": False}, "/abort"),
         ({"TRAP_BAD_REQUEST_ERRORS": True}, "/abort"),
         ({"TRAP_BAD_REQUEST_ERRORS": True}, "/key"),
-        ({"TRAP_BAD_REQUEST_ERRORS": False, "DEBUG": True}, "/key"),
         ({"TRAP_BAD_REQUEST_ERRORS": False, "DEBUG": True}, "/abort"),
     ],
 )
