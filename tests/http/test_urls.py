@@ -263,3 +263,26 @@ def test_uri_to_iri_megabytes_finish() -> None:
 def test_quote_error_handler_refuses_encoding_errors() -> None:
     with pytest.raises(UnicodeEncodeError):
         "\u00e9".encode("ascii", "erlen.url_quote")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # an escaped NUL keeps the per-part decoder (NUL joins the parts)
+        ("a=%00b&c=%41", [("a", "\x00b"), ("c", "A")]),
+        # a stray "%" next to good escapes keeps the per-part decoder
+        ("a=%41%&b=%zz%42", [("a", "A%"), ("b", "%zzB")]),
+        # "+" is a space but an escaped "%2B" stays a plus sign
+        ("q=a+b%2Bc", [("q", "a b+c")]),
+        # a raw NUL in the query string
+        ("a=\x00&b=%41", [("a", "\x00"), ("b", "A")]),
+        # backslashes survive the one-pass decoder
+        ("p=C%3A%5Cdir\\x41", [("p", "C:\\dir\\x41")]),
+    ],
+)
+def test_batch_decoding_edges(raw: str, expected: list[tuple[str, str]]) -> None:
+    assert parse_query_pairs(raw) == expected
+
+
+def test_lone_surrogate_in_str_query_uses_per_part_decoding() -> None:
+    assert parse_query_pairs("a=\ud800%41") == [("a", "\ud800A")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import collections.abc as cabc
+import re
 import typing as t
 from urllib.parse import quote
 from urllib.parse import quote_plus
@@ -209,6 +210,33 @@ def _decode_part(part: str, plus: bool) -> str:
     return unquote(part, "utf-8", "erlen.url_quote")
 
 
+# A "%" that does not start a two-digit escape; such input takes the slow path.
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _decode_parts(parts: list[str], plus: bool) -> list[str]:
+    """Decode every part at once; the same result as :func:`_decode_part` each."""
+    # PERF: the parts are joined with NUL and percent-decoded in one pass of C
+    # code (escapes become backslash-x escapes for codecs.escape_decode) instead
+    # of one urllib.parse.unquote per part. Input holding an escaped NUL, a
+    # stray "%" or a lone surrogate keeps the per-part path.
+    joined = "\x00".join(parts)
+    if plus:
+        # COMPAT: "+" is a space, but an escaped "%2B" stays a plus sign.
+        joined = joined.replace("+", " ")
+    if "%" in joined:
+        if "%00" in joined or _BAD_ESCAPE.search(joined) is not None:
+            return [_decode_part(part, plus) for part in parts]
+        try:
+            data = joined.encode()
+        except UnicodeEncodeError:
+            return [_decode_part(part, plus) for part in parts]
+        data = data.replace(b"\\", b"\\\\").replace(b"%", b"\\x")
+        decoded: bytes = codecs.escape_decode(data)[0]
+        joined = decoded.decode("utf-8", "erlen.url_quote")
+    return joined.split("\x00")
+
+
 def parse_query_pairs(
     query: str | bytes, *, max_pairs: int | None = None, separator: str = "&"
 ) -> list[tuple[str, str]]:
@@ -253,10 +281,13 @@ def parse_query_pairs(
         if not piece:
             continue
         key, _, value = piece.partition("=")
-        if decode:
-            key = _decode_part(key, plus)
-            value = _decode_part(value, plus)
         append((key, value))
+    if decode and pairs:
+        if "\x00" in query:
+            pairs = [(_decode_part(k, plus), _decode_part(v, plus)) for k, v in pairs]
+        else:
+            flat = _decode_parts([part for pair in pairs for part in pair], plus)
+            pairs = list(zip(flat[::2], flat[1::2], strict=True))
     # SECURITY: bounds the size of the MultiDict built from the pairs. The
     # split itself is linear in the (server-bounded) length of the URI.
     if max_pairs is not None and len(pairs) > max_pairs:
