@@ -144,11 +144,7 @@ class Response:
             and self.automatically_set_content_length
         ):
             # PERF: set_data inlined for the most common bodies.
-            data = (
-                response.encode()
-                if isinstance(response, str)
-                else response
-            )
+            data = response.encode() if isinstance(response, str) else response
             self.response = [data]
             header_list.append(("Content-Length", str(len(data))))
         elif isinstance(response, (str, bytes, bytearray)):
