@@ -379,3 +379,19 @@ def test_nested_duplicate_name_mentions_the_full_name(app: Erlen) -> None:
         ValueError, match="'child' is already registered .*'parent.child'"
     ):
         app.register_blueprint(parent)
+
+
+def test_many_blueprints_and_odd_names(app: Erlen, client: ErlenClient) -> None:
+    # Names are free text apart from dots: unicode, spaces and control
+    # characters register and route like any other name.
+    names = [f"bp{i}" for i in range(400)] + ["ünï", "with space", "tab\there"]
+    for number, name in enumerate(names):
+        bp = Blueprint(name, __name__, url_prefix=f"/n{number}")
+        bp.add_url_rule("/", "index", lambda: request.blueprint or "")
+        app.register_blueprint(bp)
+    assert len(app.blueprints) == len(names)
+    for number in (0, 399, 400, 401, 402):
+        rv = client.get(f"/n{number}/")
+        assert rv.get_data(as_text=True) == names[number]
+    with app.test_request_context():
+        assert url_for("tab\there.index") == "/n402/"
