@@ -285,7 +285,7 @@ class FormDataParser:
         mimetype = mimetype.lower()
         try:
             if mimetype == _URLENCODED:
-                form, files = self._parse_urlencoded(stream)
+                form, files = self._parse_urlencoded(stream, content_length)
             elif mimetype == _MULTIPART:
                 form, files = self._parse_multipart(
                     stream, content_length, options or {}
@@ -299,12 +299,15 @@ class FormDataParser:
         return stream, form, files
 
     def _parse_urlencoded(
-        self, stream: t.IO[bytes]
+        self, stream: t.IO[bytes], content_length: int | None = None
     ) -> tuple[MultiDict[str, t.Any], MultiDict[str, t.Any]]:
         # SECURITY: max_form_parts also bounds the number of urlencoded pairs.
         decoder = UrlencodedDecoder(self.max_form_memory_size, self.max_form_parts)
-        pairs: list[tuple[str, str]] = []
         read = stream.read
+        if content_length is not None and content_length <= CHUNK_SIZE:
+            # PERF: a small body of known length is read and decoded at once.
+            return self.cls(decoder.decode(read(content_length))), self.cls()
+        pairs: list[tuple[str, str]] = []
         while chunk := read(CHUNK_SIZE):
             pairs += decoder.feed(chunk)
         pairs += decoder.close()

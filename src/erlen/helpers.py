@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections.abc as cabc
-import importlib
 import os
 import typing as t
 from functools import update_wrapper
@@ -187,9 +186,9 @@ def get_template_attribute(template_name: str, attribute: str) -> t.Any:
 
 def send_file(*args: t.Any, **kwargs: t.Any) -> Response:
     """Send a file (see :func:`erlen._send_file.send_file`)."""
-    # TODO(#6): erlen._send_file is the request-bodies issue; imported by name.
-    module = importlib.import_module("erlen._send_file")
-    return t.cast("Response", module.send_file(*args, **kwargs))
+    from ._send_file import send_file as _send_file
+
+    return _send_file(*args, **kwargs)
 
 
 def send_from_directory(
@@ -198,5 +197,6 @@ def send_from_directory(
     **kwargs: t.Any,
 ) -> Response:
     """Send ``path`` from inside ``directory``; 404 if it would escape it."""
-    module = importlib.import_module("erlen._send_file")
-    return t.cast("Response", module.send_from_directory(directory, path, **kwargs))
+    from ._send_file import send_from_directory as _send_from_directory
+
+    return _send_from_directory(directory, path, **kwargs)

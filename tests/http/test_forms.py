@@ -124,3 +124,24 @@ def test_megabytes_of_small_chunks_finish() -> None:
     assert decoder.close() == [("k", "A" * 500_000)]
     many = b"&".join([b"a=1"] * 300_000)
     assert len(decode(many, 4096)) == 300_000
+
+
+def test_decode_takes_a_whole_body_once() -> None:
+    decoder = UrlencodedDecoder()
+    assert decoder.decode(b"a=1&b=%41+c") == [("a", "1"), ("b", "A c")]
+    with pytest.raises(RuntimeError, match="whole body"):
+        decoder.decode(b"c=3")
+
+
+def test_decode_refuses_a_decoder_already_fed() -> None:
+    decoder = UrlencodedDecoder()
+    decoder.feed(b"a=1&b")
+    with pytest.raises(RuntimeError, match="whole body"):
+        decoder.decode(b"=2")
+
+
+def test_decode_applies_the_limits() -> None:
+    with pytest.raises(LimitExceededError):
+        UrlencodedDecoder(max_form_memory_size=4).decode(b"a=123456")
+    with pytest.raises(LimitExceededError):
+        UrlencodedDecoder(max_pairs=1).decode(b"a=1&b=2")

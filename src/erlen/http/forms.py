@@ -76,6 +76,17 @@ class UrlencodedDecoder:
         self._pending.clear()
         return self._decode(complete)
 
+    def decode(self, data: bytes) -> list[tuple[str, str]]:
+        """Decode a complete body in one step (the decoder is then closed).
+
+        :raises LimitExceededError: (413) a limit was passed.
+        :raises RuntimeError: the decoder was already fed or closed.
+        """
+        if self._closed or self._pending:
+            raise RuntimeError("decode() takes a whole body on a fresh decoder.")
+        self._closed = True
+        return self._decode(data)
+
     def _check_piece(self, size: int) -> None:
         limit = self.max_form_memory_size
         # SECURITY: one piece is buffered whole, so its size is bounded.

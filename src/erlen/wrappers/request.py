@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections.abc as cabc
-import importlib
 import re
 import typing as t
 from io import BytesIO
@@ -506,9 +505,9 @@ class Request:
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
-        # TODO(#6): the streaming form parser; imported by name until it lands.
-        formparser = importlib.import_module("erlen.formparser")
-        parser = formparser.FormDataParser(
+        from ..formparser import FormDataParser
+
+        parser = FormDataParser(
             max_form_memory_size=self.max_form_memory_size,
             max_content_length=self.max_content_length,
             max_form_parts=self.max_form_parts,
