@@ -123,7 +123,17 @@ class AppGroup(click.Group):
     with :meth:`group` are ``AppGroup`` too.
     """
 
-    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @t.overload
+    def command(self, __func: cabc.Callable[..., t.Any]) -> click.Command: ...
+
+    @t.overload
+    def command(
+        self, *args: t.Any, **kwargs: t.Any
+    ) -> cabc.Callable[[cabc.Callable[..., t.Any]], click.Command]: ...
+
+    def command(
+        self, *args: t.Any, **kwargs: t.Any
+    ) -> click.Command | cabc.Callable[[cabc.Callable[..., t.Any]], click.Command]:
         """Like :meth:`click.Group.command`; the callback runs in the app context.
 
         .. note:: Also usable bare (``@cli.command``), as in click.
@@ -140,10 +150,14 @@ class AppGroup(click.Group):
 
         return decorator
 
-    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    def group(  # type: ignore[override]
+        self, *args: t.Any, **kwargs: t.Any
+    ) -> cabc.Callable[[cabc.Callable[..., t.Any]], click.Group]:
         """Like :meth:`click.Group.group`, making an :class:`AppGroup` by default."""
         kwargs.setdefault("cls", AppGroup)
-        return super().group(*args, **kwargs)
+        decorator: cabc.Callable[[cabc.Callable[..., t.Any]], click.Group]
+        decorator = super().group(*args, **kwargs)
+        return decorator
 
 
 def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> None:
