@@ -365,7 +365,11 @@ class MultipartDecoder:
             # RFC 2046 §5.1: headers end at an empty line (CRLF CRLF); a bare
             # LF is accepted for the same reason as in delimiters.
             crlf = buffer.find(b"\n\r\n", self._search_from, limit)
-            bare = buffer.find(b"\n\n", self._search_from, limit)
+            # PERF: a bare LF LF only matters before the CRLF one, so the usual
+            # part (CRLF headers, binary content) is not scanned a second time.
+            bare = buffer.find(
+                b"\n\n", self._search_from, limit if crlf == -1 else crlf + 1
+            )
             if crlf == -1 and bare == -1:
                 return self._part_need_data()
             if bare == -1 or (crlf != -1 and crlf < bare):
