@@ -368,3 +368,52 @@ def test_response_class_is_used_for_strings(app: Erlen, client: t.Any) -> None:
         return "plain"
 
     assert client.get("/").mimetype == "text/plain"
+
+
+def test_unused_session_cookie_is_refreshed_when_permanent(
+    app: Erlen, client: t.Any
+) -> None:
+    from erlen import session
+
+    @app.route("/set")
+    def set_session() -> str:
+        session.permanent = True
+        session["a"] = 1
+        return "set"
+
+    @app.route("/untouched")
+    def untouched() -> str:
+        return "untouched"
+
+    client.get("/set")
+    rv = client.get("/untouched")
+    assert "session=" in rv.headers["Set-Cookie"]
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    assert "Set-Cookie" not in client.get("/untouched").headers
+
+
+def test_session_cookie_without_secret_key_gives_a_null_session(
+    app: Erlen, client: t.Any
+) -> None:
+    app.config["SECRET_KEY"] = None
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    client.set_cookie("session", "garbage")
+    rv = client.get("/")
+    assert rv.text == "ok"
+    assert "Set-Cookie" not in rv.headers
+
+
+def test_session_interface_returning_none_gives_a_null_session(app: Erlen) -> None:
+    from erlen.sessions import NullSession
+
+    class Refusing(SecureCookieSessionInterface):
+        def open_session(self, app: t.Any, request: t.Any) -> None:
+            return None
+
+    app.session_interface = Refusing()
+    with app.test_request_context() as ctx:
+        assert isinstance(ctx.session, NullSession)

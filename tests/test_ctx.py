@@ -447,3 +447,81 @@ def test_many_requests_do_not_leak_contexts(app: Erlen, client: t.Any) -> None:
         assert client.get("/").text == "/"
     assert not has_app_context()
     assert not has_request_context()
+
+
+def test_context_signals_fire_in_order(app: Erlen, client: t.Any) -> None:
+    from erlen import signals
+
+    events: list[str] = []
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    def record(name: str) -> t.Any:
+        def receiver(sender: t.Any, **extra: t.Any) -> None:
+            assert sender is app
+            events.append(name)
+
+        return receiver
+
+    names = [
+        "appcontext_pushed",
+        "request_started",
+        "request_finished",
+        "request_tearing_down",
+        "appcontext_tearing_down",
+        "appcontext_popped",
+    ]
+    receivers = [record(name) for name in names]
+    for name, receiver in zip(names, receivers, strict=True):
+        getattr(signals, name).connect(receiver, app)
+    try:
+        client.get("/")
+        with app.app_context():
+            pass
+    finally:
+        for name, receiver in zip(names, receivers, strict=True):
+            getattr(signals, name).disconnect(receiver, app)
+    bare_app_context = ["appcontext_pushed", "appcontext_tearing_down"]
+    assert events == [*names, *bare_app_context, "appcontext_popped"]
+
+
+def test_teardown_functions_called_directly_see_the_active_exception(
+    app: Erlen,
+) -> None:
+    seen: list[BaseException | None] = []
+    app.teardown_request(seen.append)
+    app.teardown_appcontext(seen.append)
+    with app.test_request_context():
+        try:
+            raise LookupError("active")
+        except LookupError:
+            app.do_teardown_request()
+            app.do_teardown_appcontext()
+    assert [type(e) for e in seen[:2]] == [LookupError, LookupError]
+
+
+def test_custom_request_close_is_called_on_pop(app: Erlen) -> None:
+    closed: list[str] = []
+
+    class ClosingRequest(app.request_class):  # type: ignore[name-defined,misc]
+        def close(self) -> None:
+            closed.append(self.path)
+            super().close()
+
+    app.request_class = ClosingRequest
+    with app.test_request_context("/closing"):
+        pass
+    assert closed == ["/closing"]
+
+
+def test_request_with_parsed_files_is_closed(app: Erlen, client: t.Any) -> None:
+    import io
+
+    @app.post("/upload")
+    def upload() -> str:
+        return str(request.files["f"].read().decode())
+
+    rv = client.post("/upload", data={"f": (io.BytesIO(b"content"), "a.txt")})
+    assert rv.text == "content"

@@ -182,3 +182,18 @@ def test_huge_generator_body_streams(app: Erlen, client: t.Any) -> None:
 
     rv = client.get("/")
     assert len(rv.data) == 64 * 65536
+
+
+def test_exact_response_class_is_returned_unchanged(app: Erlen) -> None:
+    response = app.response_class("exact")
+    assert convert(app, response) is response
+
+
+def test_http_exception_with_a_custom_response_class(app: Erlen) -> None:
+    class Custom(Response):
+        pass
+
+    app.response_class = Custom
+    response = convert(app, NotFound())
+    assert type(response) is Custom
+    assert response.status_code == 404

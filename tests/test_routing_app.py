@@ -363,3 +363,43 @@ def test_many_routes_and_a_long_path_finish(app: Erlen, client: t.Any) -> None:
     long_path = "/" + "a/" * 100_000
     assert client.get(long_path).status_code == 404
     assert client.get("/r1/" + "9" * 10_000).status_code in {200, 404}
+
+
+def test_rule_without_view_function_is_a_key_error(app: Erlen, client: t.Any) -> None:
+    app.add_url_rule("/orphan", "orphan")
+    with pytest.raises(KeyError, match="orphan"):
+        client.get("/orphan")
+
+
+def test_overwriting_an_endpoint_is_an_assertion_error(app: Erlen) -> None:
+    app.add_url_rule("/a", "same", lambda: "a")
+    with pytest.raises(AssertionError, match="overwriting an existing endpoint"):
+        app.add_url_rule("/b", "same", lambda: "b")
+
+
+def test_blueprint_endpoints_use_their_hooks_and_url_defaults(
+    app: Erlen, client: t.Any
+) -> None:
+    from erlen import Blueprint
+    from erlen import url_for
+
+    parent = Blueprint("parent", __name__, url_prefix="/p")
+    child = Blueprint("child", __name__, url_prefix="/c")
+    events: list[str] = []
+
+    @child.url_defaults
+    def child_defaults(endpoint: str, values: dict[str, t.Any]) -> None:
+        values.setdefault("lang", "en")
+
+    @parent.before_request
+    def parent_before() -> None:
+        events.append("parent before")
+
+    @child.route("/<lang>/")
+    def page(lang: str) -> str:
+        return f"{lang} {url_for('.page')} {url_for('parent.child.page', lang='de')}"
+
+    parent.register_blueprint(child)
+    app.register_blueprint(parent)
+    assert client.get("/p/c/fr/").text == "fr /p/c/en/ /p/c/de/"
+    assert events == ["parent before"]

@@ -498,3 +498,9 @@ def test_cli_group_exists(app: Erlen) -> None:
 
     assert isinstance(app.cli, click.Group)
     assert app.cli is app.cli
+
+
+def test_default_template_context_without_any_context_is_empty() -> None:
+    from erlen.scaffold import _default_template_ctx_processor
+
+    assert _default_template_ctx_processor() == {}
