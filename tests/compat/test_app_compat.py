@@ -756,3 +756,24 @@ def test_bytes_status_is_a_type_error_in_both() -> None:
         app = make_app(mod, returns, {"PROPAGATE_EXCEPTIONS": True})
         with pytest.raises(TypeError):
             app.test_client().get("/status-bytes")
+
+
+HOSTILE_PATHS = [
+    "/%FF",
+    "/%00",
+    "/%C3",
+    "/a%2Fb",
+    "/..%2F..%2Fetc",
+    "/item/%F0%9F%98%80",
+    "/item/1%0A",
+    "/" + "a/" * 20_000,
+    "/" * 5_000 + "plain",
+    "/page/" + "9" * 5_000,
+    "/plain?" + "&".join(["q=1"] * 5_000),
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS, ids=range(len(HOSTILE_PATHS)))
+def test_hostile_paths_match_flask(path: str) -> None:
+    (code,) = assert_same(rule_options, [("GET", path, {})])
+    assert code < 500
