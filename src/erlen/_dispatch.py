@@ -6,14 +6,13 @@ override under Flask's name, while a request pays one call per step.
 
 from __future__ import annotations
 
-import asyncio
 import collections.abc as cabc
 import inspect
 import sys
 import typing as t
-from functools import wraps
 from urllib.parse import quote
 
+from . import _async
 from . import signals
 from .datastructures import Headers
 from .exceptions import BadRequestKeyError
@@ -434,16 +433,12 @@ class DispatchingApp(Scaffold):
     def async_to_sync(
         self, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, t.Any]]
     ) -> cabc.Callable[..., t.Any]:
-        """Wrap a coroutine function to run to completion on a new event loop.
+        """Wrap a coroutine function to run to completion synchronously.
 
-        The coroutine sees the current contexts (``request``, ``g``, ...).
+        The coroutine sees the current contexts (``request``, ``g``, ...); see
+        :func:`erlen._async.async_to_sync`.
         """
-
-        @wraps(func)
-        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            return asyncio.run(func(*args, **kwargs))
-
-        return wrapper
+        return _async.async_to_sync(func)
 
 
 def _unpack_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:

@@ -15,7 +15,6 @@ from .exceptions import HTTPException
 from .exceptions import default_exceptions
 from .globals import _cv_app
 from .globals import _cv_request
-from .globals import session
 from .utils import cached_property
 
 if t.TYPE_CHECKING:
@@ -399,15 +398,10 @@ class Scaffold:
 
 
 def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Offer ``g``, ``request`` and ``session`` to templates.
+    """Offer ``g`` and ``request`` to templates.
 
     Each name is only added when its context is active, so a template rendered
     inside a bare application context sees ``g`` but no ``request``.
-
-    .. note::
-        While the session has not been opened yet, ``session`` is the
-        :data:`~erlen.session` proxy rather than the session object, so a
-        render that never reads the session does not load it.
     """
     rv: dict[str, t.Any] = {}
     app_ctx = _cv_app.get(None)
@@ -415,10 +409,9 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
         rv["g"] = app_ctx.g
     req_ctx = _cv_request.get(None)
     if req_ctx is not None:
+        # COMPAT: as in Flask 3.1, ``session`` reaches templates as a Jinja
+        # global (the proxy), not through this processor.
         rv["request"] = req_ctx.request
-        # PERF: the built-in cookie session is opened on first use; handing
-        # out the proxy keeps a render that never reads it from decoding it.
-        rv["session"] = req_ctx.session if req_ctx.session_is_open else session
     return rv
 
 

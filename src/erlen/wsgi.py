@@ -124,15 +124,15 @@ class LimitedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: t.Any) -> int:
-        size = len(buffer)
+    def _read_chunk(self, size: int) -> bytes:
+        """Read at most ``size`` bytes, enforcing the limit."""
         if size == 0:
-            return 0
+            return b""
         remaining = self.limit - self._pos
         if remaining <= 0:
             if self._is_max and self._stream.read(1):
                 raise exceptions.RequestEntityTooLarge()
-            return 0
+            return b""
         if self._is_max:
             # SECURITY: read one byte past the limit so an oversized body is
             # detected rather than truncated.
@@ -143,22 +143,29 @@ class LimitedStream(io.RawIOBase):
             data = self._stream.read(min(size, remaining))
             if not data:
                 raise exceptions.ClientDisconnected()
-        buffer[: len(data)] = data
         self._pos += len(data)
+        return data
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self._read_chunk(len(buffer))
+        buffer[: len(data)] = data
         return len(data)
 
     def read(self, size: int | None = -1) -> bytes:
         # SECURITY: never reads more than the limit, even for read() with no size.
-        if size is None or size < 0:
-            chunks: list[bytes] = []
-            while True:
-                chunk = self.read(64 * 1024)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
-        buffer = bytearray(size)
-        count = self.readinto(buffer)
-        return bytes(buffer[:count])
+        if size is not None and size >= 0:
+            return self._read_chunk(size)
+        # PERF: a declared length is read in one call (the server may still
+        # return less, hence the loop); an open-ended body in bounded chunks.
+        step = 64 * 1024 if self._is_max else max(self.limit - self._pos, 0)
+        chunks: list[bytes] = []
+        while chunk := self._read_chunk(step):
+            chunks.append(chunk)
+            if not self._is_max:
+                step = self.limit - self._pos
+        if len(chunks) == 1:
+            return chunks[0]
+        return b"".join(chunks)
 
     def tell(self) -> int:
         return self._pos

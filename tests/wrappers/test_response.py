@@ -559,3 +559,18 @@ def test_huge_body_and_many_headers_finish() -> None:
     _, headers, body = send(response)
     assert len(body) == 4 * 1024 * 1024
     assert len(headers) == 5_001
+
+
+def test_freeze_adds_etag() -> None:
+    r = Response("body")
+    r.freeze()
+    assert r.headers["ETag"] == '"02083f4579e08a612425c0c1a17ee47add783b94"'
+
+
+def test_cache_control_false_removes_directive() -> None:
+    r = Response()
+    cc = r.cache_control
+    cc.no_cache = True
+    assert r.headers["Cache-Control"] == "no-cache"
+    cc.no_cache = False
+    assert "Cache-Control" not in r.headers

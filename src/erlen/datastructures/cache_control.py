@@ -61,7 +61,8 @@ class _Directive:
                 instance[self.key] = None
             else:
                 instance.pop(self.key, None)
-        elif value is None:
+        elif value is None or value is False:
+            # COMPAT: Werkzeug removes a directive assigned False.
             instance.pop(self.key, None)
         elif value is True:
             instance[self.key] = None

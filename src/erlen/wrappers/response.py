@@ -261,9 +261,11 @@ class Response:
                 yield item
 
     def freeze(self) -> None:
-        """Buffer the body and set ``Content-Length`` from it."""
+        """Buffer the body, set ``Content-Length`` and add an ``ETag``."""
         self.response = list(self.iter_encoded())
         self.headers["Content-Length"] = str(sum(map(len, self.response)))
+        # COMPAT: Werkzeug 2.0+ freezes a response with its ETag.
+        self.add_etag()
 
     def call_on_close(self, func: cabc.Callable[[], t.Any]) -> cabc.Callable[[], t.Any]:
         """Register ``func`` to run when the response is closed; usable as decorator."""
