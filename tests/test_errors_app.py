@@ -388,3 +388,16 @@ def test_keyboard_interrupt_passes_through(production: Erlen) -> None:
     with pytest.raises(KeyboardInterrupt):
         production.test_client().get("/")
     assert isinstance(seen[0], KeyboardInterrupt)
+
+
+def test_bad_request_key_error_page_follows_show_exception() -> None:
+    app = Erlen("x")
+
+    @app.route("/key")
+    def key() -> str:
+        return request.args["missing"]
+
+    client = app.test_client()
+    assert b"KeyError" not in client.get("/key").data
+    app.config.update(DEBUG=True, TRAP_BAD_REQUEST_ERRORS=False)
+    assert b"KeyError: &#39;missing&#39;" in client.get("/key").data

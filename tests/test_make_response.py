@@ -10,6 +10,7 @@ import pytest
 
 from erlen import Erlen
 from erlen import Response
+from erlen import redirect
 from erlen.datastructures import Headers
 from erlen.exceptions import NotFound
 
@@ -197,3 +198,28 @@ def test_http_exception_with_a_custom_response_class(app: Erlen) -> None:
     response = convert(app, NotFound())
     assert type(response) is Custom
     assert response.status_code == 404
+
+
+def test_wsgi_app_return_value_defaults_to_text_plain() -> None:
+    app = Erlen("x")
+
+    @app.route("/")
+    def index() -> t.Any:
+        def wsgi(environ: t.Any, start_response: t.Any) -> list[bytes]:
+            start_response("200 OK", [])
+            return [b"x"]
+
+        return wsgi
+
+    rv = app.test_client().get("/")
+    assert rv.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_non_ascii_location_is_sent_as_uri() -> None:
+    app = Erlen("x")
+
+    @app.route("/")
+    def index() -> t.Any:
+        return redirect("/target?x=\u00fc")
+
+    assert app.test_client().get("/").headers["Location"] == "/target?x=%C3%BC"

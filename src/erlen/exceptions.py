@@ -52,10 +52,17 @@ _PLAIN_PAGES: dict[type[HTTPException], bytes] = {}
 
 def _has_plain_page(cls: type[HTTPException]) -> bool:
     """Whether ``cls`` renders the same page for every instance."""
+    description: object = None
+    for klass in cls.__mro__:
+        if "description" in klass.__dict__:
+            description = klass.__dict__["description"]
+            break
     return (
         cls.get_body is HTTPException.get_body
         and cls.get_description is HTTPException.get_description
         and cls.name is HTTPException.name
+        # a description computed per instance (BadRequestKeyError) varies
+        and (description is None or isinstance(description, str))
     )
 
 

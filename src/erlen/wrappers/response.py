@@ -26,6 +26,7 @@ from ..http.ranges import parse_content_range_header
 from ..http.status import STATUS_LINES
 from ..http.status import get_status_line
 from ..http.status import parse_status
+from ..http.urls import iri_to_uri
 from ..utils import get_content_type
 from ..wsgi import ClosingIterator
 from . import _conditional
@@ -583,6 +584,10 @@ class Response:
     def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
         """Return the headers to send, adjusted for the status and body."""
         headers = Headers(self.headers._list)
+        location = headers.get("location")
+        if location is not None:
+            # COMPAT: Werkzeug sends an IRI location as a URI.
+            headers["Location"] = iri_to_uri(location)
         status = self._status_code
         if 100 <= status < 200 or status == 204:
             headers.pop("Content-Length", None)
@@ -637,10 +642,16 @@ class Response:
             and environ["REQUEST_METHOD"] != "HEAD"
         ):
             header_list = self.headers._list
+            sized = False
             for name, _value in header_list:
                 if name == "Content-Length":
-                    start_response(self._status, header_list)
-                    return body
+                    sized = True
+                elif name.lower() == "location":
+                    sized = False  # get_wsgi_headers turns it into a URI
+                    break
+            if sized:
+                start_response(self._status, header_list)
+                return body
         app_iter, status_line, header_list = self.get_wsgi_response(environ)
         start_response(status_line, header_list)
         return app_iter
@@ -664,7 +675,7 @@ class Response:
                 )
             from ..testing import run_wsgi_app
 
-            return cls(*run_wsgi_app(response, environ))
+            return cls._from_wsgi_output(*run_wsgi_app(response, environ))
         response.__class__ = cls
         return response
 
@@ -675,4 +686,17 @@ class Response:
         """Run the WSGI application ``app`` and wrap what it returns."""
         from ..testing import run_wsgi_app
 
-        return cls(*run_wsgi_app(app, environ, buffered))
+        return cls._from_wsgi_output(*run_wsgi_app(app, environ, buffered))
+
+    @classmethod
+    def _from_wsgi_output(
+        cls,
+        app_iter: cabc.Iterable[bytes],
+        status: str,
+        headers: Headers | list[tuple[str, str]],
+    ) -> Response:
+        headers = headers if isinstance(headers, Headers) else Headers(headers)
+        # COMPAT: Werkzeug wraps a WSGI app's output in its base response,
+        # whose default mimetype is text/plain.
+        mimetype = None if "content-type" in headers else "text/plain"
+        return cls(app_iter, status, headers, mimetype=mimetype)
