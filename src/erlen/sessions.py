@@ -13,6 +13,7 @@ from datetime import timezone
 from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
 
+from ._cookie_signer import CookieSigner
 from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 
@@ -274,6 +275,8 @@ _SigningSettings = tuple[t.Any, ...]
 # endlessly.
 _SIGNING_SERIALIZERS: dict[_SigningSettings, URLSafeTimedSerializer] = {}
 _SIGNING_SERIALIZERS_MAX = 64
+# PERF: the same for the cookie signers that open_session/save_session use.
+_COOKIE_SIGNERS: dict[_SigningSettings, CookieSigner] = {}
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -336,6 +339,38 @@ class SecureCookieSessionInterface(SessionInterface):
             _SIGNING_SERIALIZERS[settings] = signing
         return signing
 
+    def _signer(self, app: Erlen) -> CookieSigner | URLSafeTimedSerializer | None:
+        """The fast signer for the default settings, else the serializer."""
+        if (
+            type(self).get_signing_serializer
+            is not SecureCookieSessionInterface.get_signing_serializer
+            or self.key_derivation != "hmac"
+        ):
+            return self.get_signing_serializer(app)
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        settings = (
+            secret_key,
+            tuple(fallbacks) if fallbacks else (),
+            self.salt,
+            self.serializer,
+            self.digest_method,
+        )
+        signer = _COOKIE_SIGNERS.get(settings)
+        if signer is None:
+            signer = CookieSigner(
+                [*settings[1], secret_key],
+                self.salt,
+                self.serializer,
+                self.digest_method,
+            )
+            if len(_COOKIE_SIGNERS) >= _SIGNING_SERIALIZERS_MAX:
+                _COOKIE_SIGNERS.clear()
+            _COOKIE_SIGNERS[settings] = signer
+        return signer
+
     def open_session(self, app: Erlen, request: Request) -> SecureCookieSession | None:
         """Load the session from the request's cookie.
 
@@ -350,7 +385,7 @@ class SecureCookieSessionInterface(SessionInterface):
         :param app: the application handling the request.
         :param request: the request.
         """
-        signing = self.get_signing_serializer(app)
+        signing = self._signer(app)
         if signing is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
@@ -412,7 +447,7 @@ class SecureCookieSessionInterface(SessionInterface):
             return
 
         expires = self.get_expiration_time(app, session)
-        signing = self.get_signing_serializer(app)
+        signing = self._signer(app)
         if signing is None:
             raise RuntimeError(
                 "The session cannot be saved because no secret key was set. Set"
