@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import typing as t
+from wsgiref.handlers import BaseHandler
 from wsgiref.simple_server import ServerHandler
 from wsgiref.simple_server import WSGIRequestHandler as _StdlibRequestHandler
 from wsgiref.simple_server import WSGIServer
@@ -175,6 +176,13 @@ class _ErlenServerHandler(ServerHandler):
             raise
         super().handle_error()
 
+    def close(self) -> None:
+        if getattr(self, "status", None) is None:
+            # Nothing was sent (a passed-through error): no access log line.
+            BaseHandler.close(self)
+        else:
+            super().close()
+
 
 class WSGIRequestHandler(_StdlibRequestHandler):
     """Turn one HTTP request into a WSGI call and log it to ``erlen.serving``."""
@@ -290,6 +298,7 @@ class BaseWSGIServer(WSGIServer):
     def handle_error(self, request: t.Any, client_address: t.Any) -> None:
         """Print the error, or re-raise it with ``passthrough_errors``."""
         if self.passthrough_errors:
+            self.shutdown_request(request)
             raise
         super().handle_error(request, client_address)
 
