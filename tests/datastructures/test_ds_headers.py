@@ -322,3 +322,15 @@ def test_headers_match_werkzeug() -> None:
         assert str(ours) == str(theirs)
         assert repr(ours) == repr(theirs)
     assert list(EnvironHeaders(ENVIRON)) == list(WzEnvironHeaders(ENVIRON))
+
+
+def test_get_with_a_non_string_key_uses_item_lookup() -> None:
+    headers = Headers([("A", "1")])
+    assert headers.get(0) == ("A", "1")  # type: ignore[call-overload]
+
+
+def test_get_miss_returns_default_without_raising() -> None:
+    headers = Headers([("A", "1")])
+    assert headers.get("b") is None
+    assert headers.get("b", "d") == "d"
+    assert headers.get("a", type=int) == 1

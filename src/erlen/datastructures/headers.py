@@ -53,6 +53,9 @@ def _with_params(value: t.Any, params: dict[str, t.Any]) -> str:
     return dump_options_header(str(value), options)
 
 
+_builtin_type = type
+
+
 class Headers:
     """An ordered list of ``(name, value)`` pairs looked up without case.
 
@@ -124,10 +127,20 @@ class Headers:
         :param type: convert the value; :class:`ValueError` or
             :class:`TypeError` give ``default``.
         """
-        try:
-            rv = self[key]
-        except KeyError:
-            return default
+        if _builtin_type(key) is str:
+            # PERF: a miss costs a loop, not a raised and caught KeyError.
+            lowered = key.lower()
+            for name, value in self._list:
+                if name.lower() == lowered:
+                    rv = value
+                    break
+            else:
+                return default
+        else:
+            try:
+                rv = self[key]
+            except KeyError:
+                return default
         if type is None:
             return rv
         try:
