@@ -34,6 +34,7 @@ from .routing import Rule
 from .scaffold import _default_template_ctx_processor
 from .scaffold import _endpoint_from_view_func
 from .scaffold import find_package
+from .scaffold import select_jinja_autoescape
 from .scaffold import setupmethod
 from .sessions import SecureCookieSessionInterface
 from .sessions import SessionInterface
@@ -225,8 +226,6 @@ class Erlen(_dispatch.DispatchingApp):
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         """Whether to autoescape a template (HTML, XML and SVG file names)."""
-        from .templating import select_jinja_autoescape
-
         return select_jinja_autoescape(filename)
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:

@@ -415,6 +415,23 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     return rv
 
 
+# COMPAT: the file extensions Flask autoescapes.
+_AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+def select_jinja_autoescape(filename: str | None) -> bool:
+    """Decide whether a template is autoescaped, from its file name.
+
+    Templates from strings (``filename`` is ``None``) and files ending in
+    ``.html``, ``.htm``, ``.xml``, ``.xhtml`` or ``.svg`` are autoescaped.
+
+    :param filename: the template's name, or ``None`` for string templates.
+    """
+    if filename is None:
+        return True
+    return filename.endswith(_AUTOESCAPE_EXTENSIONS)
+
+
 def find_package(import_name: str) -> tuple[str | None, str]:
     """Return ``(installation prefix or None, package path)`` for ``import_name``.
 

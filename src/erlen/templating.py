@@ -25,6 +25,7 @@ from .globals import _cv_request
 from .globals import g
 from .globals import request
 from .globals import session
+from .scaffold import select_jinja_autoescape
 from .signals import before_render_template
 from .signals import template_rendered
 
@@ -46,8 +47,6 @@ __all__ = [
 
 _SourceTriple = tuple[str, str | None, cabc.Callable[[], bool] | None]
 
-# COMPAT: the file extensions Flask autoescapes.
-_AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
 _NO_APP_MESSAGE = (
     "Working outside of application context: rendering a template needs the"
@@ -185,19 +184,6 @@ def _explain_template_loading(
             " subfolder named after the blueprint to avoid clashes."
         )
     app.logger.info("\n".join(lines))
-
-
-def select_jinja_autoescape(filename: str | None) -> bool:
-    """Decide whether a template is autoescaped, from its file name.
-
-    Templates from strings (``filename`` is ``None``) and files ending in
-    ``.html``, ``.htm``, ``.xml``, ``.xhtml`` or ``.svg`` are autoescaped.
-
-    :param filename: the template's name, or ``None`` for string templates.
-    """
-    if filename is None:
-        return True
-    return filename.endswith(_AUTOESCAPE_EXTENSIONS)
 
 
 def create_jinja_environment(app: Erlen) -> BaseEnvironment:
