@@ -1164,3 +1164,16 @@ def test_run_app_dotenv_debug(
     seen.append(app.debug)
     assert seen == [False, True]
     assert run_calls[-1]["use_debugger"] is True
+
+
+def test_dunder_main_runs_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["erlen", "--version"])
+    monkeypatch.delitem(sys.modules, "erlen.__main__", raising=False)
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("erlen", run_name="__main__")
+    assert info.value.code == 0
+    assert "Erlen 0.1.0" in capsys.readouterr().out
