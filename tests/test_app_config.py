@@ -314,37 +314,25 @@ def test_ensure_sync_returns_plain_functions(app: Erlen) -> None:
     assert wrapped.__name__ == "coroutine"
 
 
-def test_run_serves_with_wsgiref(
-    app: Erlen, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_run_serves_through_run_simple(
+    app: Erlen, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wsgiref.simple_server
+    import erlen.serving
 
-    calls: list[tuple[str, int, t.Any]] = []
+    calls: list[tuple[str, int, t.Any, dict[str, t.Any]]] = []
 
-    class Server:
-        def __enter__(self) -> Server:
-            return self
+    def run_simple(host: str, port: int, wsgi_app: t.Any, **options: t.Any) -> None:
+        calls.append((host, port, wsgi_app, options))
 
-        def __exit__(self, *args: t.Any) -> None:
-            pass
-
-        def serve_forever(self) -> None:
-            calls.append(("served", 0, None))
-
-    def make_server(host: str, port: int, wsgi_app: t.Any) -> Server:
-        calls.append((host, port, wsgi_app))
-        return Server()
-
-    monkeypatch.setattr(wsgiref.simple_server, "make_server", make_server)
-    app.run(debug=True)
-    assert app.debug is True
-    assert calls[0] == ("127.0.0.1", 5000, app)
+    monkeypatch.setattr(erlen.serving, "run_simple", run_simple)
+    monkeypatch.delenv("ERLEN_RUN_FROM_CLI", raising=False)
+    app.run(debug=False, load_dotenv=False)
+    assert calls[0][:3] == ("127.0.0.1", 5000, app)
     app.config["SERVER_NAME"] = "example.test:8123"
-    app.run()
-    assert calls[2] == ("example.test", 8123, app)
-    app.run(host="0.0.0.0", port=9000)
-    assert calls[4] == ("0.0.0.0", 9000, app)
-    assert "Serving erlen app 'erlen_test'" in capsys.readouterr().out
+    app.run(load_dotenv=False)
+    assert calls[1][:3] == ("example.test", 8123, app)
+    app.run(host="0.0.0.0", port=9000, load_dotenv=False)
+    assert calls[2][:3] == ("0.0.0.0", 9000, app)
 
 
 def test_json_responses_use_the_provider(app: Erlen, client: t.Any) -> None:

@@ -24,7 +24,6 @@ from .ctx import _AppCtxGlobals
 from .exceptions import Aborter
 from .exceptions import BadRequestKeyError
 from .exceptions import HTTPException
-from .exceptions import InternalServerError
 from .globals import _cv_app
 from .globals import _cv_request
 from .helpers import get_debug_flag
@@ -53,6 +52,7 @@ if t.TYPE_CHECKING:
     from .json.provider import JSONProvider
     from .sessions import SessionMixin
     from .testing import ErlenClient
+    from .testing import ErlenCliRunner
 
 _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 
@@ -90,6 +90,7 @@ class Erlen(_dispatch.DispatchingApp):
     url_rule_class = Rule
     url_map_class = Map
     test_client_class: type[ErlenClient] | None = None
+    test_cli_runner_class: type[ErlenCliRunner] | None = None
     jinja_options: dict[str, t.Any] = {}
     #: How sessions are loaded and saved (signed cookies by default).
     session_interface: SessionInterface = SecureCookieSessionInterface()
@@ -622,21 +623,29 @@ class Erlen(_dispatch.DispatchingApp):
         load_dotenv: bool = True,
         **options: t.Any,
     ) -> None:
-        """Run the development server (see ``erlen.serving``); not for production."""
-        if debug is not None:
-            self.debug = bool(debug)
-        from wsgiref.simple_server import make_server
+        """Run the development server (see :func:`erlen.serving.run_simple`).
 
-        server_name = self.config.get("SERVER_NAME")
-        sn_host = sn_port = None
-        if server_name:
-            sn_host, _, sn_port = server_name.partition(":")
-        host = host or sn_host or "127.0.0.1"
-        port = int(port or sn_port or 5000)
-        with make_server(host, port, self) as server:
-            print(f" * Serving erlen app '{self.name}' on http://{host}:{port}")
-            print(" * This is a development server. Do not use it in production.")
-            server.serve_forever()
+        Not for production: use a WSGI server such as gunicorn or waitress.
+        Host and port default to ``SERVER_NAME``, else ``127.0.0.1:5000``.
+
+        :param host: the interface to listen on.
+        :param port: the port to listen on.
+        :param debug: turn debug mode (reloader and debugger) on or off.
+        :param load_dotenv: load ``.env``/``.erlenenv``/``.flaskenv`` files.
+        :param options: passed on to :func:`~erlen.serving.run_simple`.
+        """
+        from .cli import run_app
+
+        run_app(self, host, port, debug, load_dotenv, **options)
+
+    def test_cli_runner(self, **kwargs: t.Any) -> ErlenCliRunner:
+        """Return a CLI test runner for this app's commands."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import ErlenCliRunner
+
+            cls = ErlenCliRunner
+        return cls(self, **kwargs)
 
 
-__all__ = ["Erlen", "InternalServerError"]
+__all__ = ["Erlen"]

@@ -220,15 +220,11 @@ class Scaffold:
 
     @cached_property
     def cli(self) -> click.Group:
-        """The click group for this object's commands.
+        """The click group for this object's commands (an
+        :class:`~erlen.cli.AppGroup`: commands run in an app context)."""
+        from .cli import AppGroup
 
-        .. note:: A plain :class:`click.Group` until the CLI issue (#7) adds
-           ``AppGroup`` with ``with_appcontext`` behaviour.
-        """
-        import click
-
-        # TODO(#7): use erlen.cli.AppGroup.
-        return click.Group()
+        return AppGroup()
 
     # -- routing --------------------------------------------------------------
 
