@@ -310,3 +310,20 @@ def test_automatic_options_lists_methods(app: Erlen, client: t.Any) -> None:
     rv = client.options("/")
     assert rv.status_code == 200
     assert set(rv.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+
+
+def test_test_cli_runner_runs_app_commands(app: Erlen) -> None:
+    @app.cli.command("hello")
+    def hello() -> None:
+        print(f"hello from {erlen.current_app.name}")
+
+    result = app.test_cli_runner().invoke(args=["hello"])
+    assert result.exit_code == 0
+    assert result.output == "hello from erlen_test\n"
+
+
+def test_public_type_aliases_exist() -> None:
+    import erlen.typing as et
+
+    assert et.StatusCode is int
+    assert "Response" in repr(et.ResponseReturnValue)
