@@ -336,3 +336,21 @@ def test_bind_to_environ_without_host_header_or_port() -> None:
     assert adapter.server_name == "srv"
     assert adapter.path_info == "/"
     assert adapter.query_args is None
+
+
+def test_matcher_compiled_while_waiting_for_the_lock_is_reused() -> None:
+    url_map = Map([Rule("/", endpoint="index")])
+    compiled = url_map._get_matcher()
+    url_map._matcher = None
+
+    class OtherThreadCompiles:
+        """Stands for a lock released by a thread that compiled meanwhile."""
+
+        def __enter__(self) -> None:
+            url_map._matcher = compiled
+
+        def __exit__(self, *exc_info: object) -> None:
+            pass
+
+    url_map._remap_lock = OtherThreadCompiles()  # type: ignore[assignment]
+    assert url_map._get_matcher() is compiled
