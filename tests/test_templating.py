@@ -760,3 +760,40 @@ def test_templates_render_like_flask() -> None:
     assert len(actual) == len(expected)
     for got, want in zip(actual, expected, strict=True):
         assert got == want
+
+
+def test_async_context_processors_are_awaited(app: Erlen) -> None:
+    bp = Blueprint("bp", __name__)
+
+    @app.context_processor
+    async def app_values() -> dict[str, t.Any]:
+        return {"a": "app"}
+
+    @bp.context_processor
+    async def bp_values() -> dict[str, t.Any]:
+        return {"b": "bp"}
+
+    @bp.route("/")
+    def index() -> str:
+        return render_template_string("{{ a }}-{{ b }}")
+
+    app.register_blueprint(bp)
+    assert app.test_client().get("/").text == "app-bp"
+
+
+def test_custom_ensure_sync_sees_request_processors(app: Erlen) -> None:
+    seen: list[str] = []
+
+    def ensure_sync(func: t.Any) -> t.Any:
+        seen.append(func.__name__)
+        return func
+
+    app.ensure_sync = ensure_sync  # type: ignore[method-assign]
+
+    @app.context_processor
+    def values() -> dict[str, t.Any]:
+        return {"v": 1}
+
+    with app.test_request_context():
+        assert render_template_string("{{ v }}") == "1"
+    assert "values" in seen

@@ -87,6 +87,7 @@ PIPELINE_STEPS = (
     "do_teardown_request",
     "do_teardown_appcontext",
     "dispatch_request",
+    "ensure_sync",
 )
 
 

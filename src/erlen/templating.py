@@ -13,6 +13,7 @@ values passed to the render call always win over the processors' values.
 from __future__ import annotations
 
 import collections.abc as cabc
+import inspect
 import typing as t
 
 from jinja2 import BaseLoader
@@ -237,21 +238,50 @@ def update_template_context(app: Erlen, context: dict[str, t.Any]) -> None:
     """
     processors = app.template_context_processors
     extra: dict[str, t.Any] = {}
-    ensure_sync = app.ensure_sync
+    if "ensure_sync" in app.__dict__ or "ensure_sync" not in app._plain_steps:
+        # COMPAT: a customised ensure_sync sees every processor, as in Flask.
+        _update_through_ensure_sync(app, context)
+        return
     for func in processors.get(None, ()):
-        extra.update(ensure_sync(func)())
+        rv = func()
+        # PERF: a plain dict needs no sync/async check; a coroutine is awaited.
+        extra.update(rv if type(rv) is dict else _await_if_needed(app, rv))
     req_ctx = _cv_request.get(None)
     if req_ctx is not None:
-        # COMPAT: request.blueprints lists the innermost blueprint first;
-        # processors run outermost first.
-        for name in reversed(req_ctx.request.blueprints):
-            for func in processors.get(name, ()):
-                extra.update(ensure_sync(func)())
+        rule = req_ctx.request.url_rule
+        if rule is not None and rule.endpoint and "." in rule.endpoint:
+            # COMPAT: request.blueprints lists the innermost blueprint first;
+            # processors run outermost first.
+            for name in reversed(req_ctx.request.blueprints):
+                for func in processors.get(name, ()):
+                    rv = func()
+                    extra.update(rv if type(rv) is dict else _await_if_needed(app, rv))
     # PERF: rather than copying the caller's context and re-applying it (which
     # every render would pay for), only add the keys it does not have yet.
     for key, value in extra.items():
         if key not in context:
             context[key] = value
+
+
+def _update_through_ensure_sync(app: Erlen, context: dict[str, t.Any]) -> None:
+    processors = app.template_context_processors
+    names: list[str | None] = [None]
+    req_ctx = _cv_request.get(None)
+    if req_ctx is not None:
+        names.extend(reversed(req_ctx.request.blueprints))
+    extra: dict[str, t.Any] = {}
+    for name in names:
+        for func in processors.get(name, ()):
+            extra.update(app.ensure_sync(func)())
+    for key, value in extra.items():
+        context.setdefault(key, value)
+
+
+def _await_if_needed(app: Erlen, rv: t.Any) -> t.Any:
+    """Run a coroutine returned by an async context processor to its result."""
+    if inspect.iscoroutine(rv):
+        return app.async_to_sync(lambda: rv)()
+    return rv
 
 
 def _current_app() -> Erlen:
