@@ -14,6 +14,7 @@ from .globals import _cv_app
 from .globals import _cv_request
 from .routing.exceptions import NeedsAdapter
 from .sessions import SecureCookieSessionInterface
+from .utils import cached_property
 from .wrappers import Request
 
 if t.TYPE_CHECKING:
@@ -90,6 +91,8 @@ def after_this_request(f: _F) -> _F:
             "'after_this_request' can only be used when a request"
             " context is active, such as in a view function."
         )
+    if not ctx._after_request_functions:
+        ctx._after_request_functions = []
     ctx._after_request_functions.append(f)
     return f
 
@@ -134,8 +137,13 @@ class AppContext:
 
     def __init__(self, app: Erlen) -> None:
         self.app = app
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        # PERF: g is created on first use (see the property below).
         self._cv_tokens: list[contextvars.Token[AppContext]] = []
+
+    @cached_property
+    def g(self) -> _AppCtxGlobals:
+        """The namespace of this context (``erlen.g``), created on first use."""
+        return self.app.app_ctx_globals_class()
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -221,7 +229,8 @@ class RequestContext:
         self.request: Request = request
         self.flashes: list[tuple[str, str]] | None = None
         self._session = session
-        self._after_request_functions: list[cabc.Callable[..., t.Any]] = []
+        # PERF: an empty tuple until after_this_request needs a list.
+        self._after_request_functions: list[cabc.Callable[..., t.Any]] | tuple[()] = ()
         self._plan: Plan | None = None
         self._cv_tokens: list[
             tuple[contextvars.Token[RequestContext], AppContext | None]
