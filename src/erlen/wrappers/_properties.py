@@ -11,6 +11,10 @@ from __future__ import annotations
 import collections.abc as cabc
 import typing as t
 
+from ..datastructures import HeaderSet
+from ..http.headers import dump_header
+from ..http.headers import parse_set_header
+
 _T = t.TypeVar("_T")
 
 
@@ -109,6 +113,49 @@ class header_property(t.Generic[_T]):
         if self.read_only:
             raise AttributeError(f"{self.header!r} is read-only")
         obj.headers.pop(self.header, None)  # type: ignore[attr-defined]
+
+
+class header_set_property:
+    """A response attribute giving a header as a :class:`HeaderSet`.
+
+    Changes to the set are written back to the header; an empty set removes
+    it. Assigning a string sets the header as it is, an iterable joins it and
+    a false value removes it.
+
+    :param name: the header name, for example ``"Vary"``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.header = name
+        self.__doc__ = f"The ``{name}`` header as a set; changes are written back."
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> header_set_property: ...
+
+    @t.overload
+    def __get__(self, obj: object, owner: type | None = None) -> HeaderSet: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        headers = obj.headers  # type: ignore[attr-defined]
+        name = self.header
+
+        def on_update(header_set: HeaderSet) -> None:
+            if header_set:
+                headers[name] = header_set.to_header()
+            else:
+                headers.pop(name, None)
+
+        return parse_set_header(headers.get(name), on_update, HeaderSet)
+
+    def __set__(self, obj: t.Any, value: cabc.Iterable[str] | str | None) -> None:
+        if not value:
+            obj.headers.pop(self.header, None)
+        elif isinstance(value, str):
+            obj.headers[self.header] = value
+        else:
+            obj.headers[self.header] = dump_header(value)
 
 
 def parse_int(value: str | None) -> int | None:

@@ -11,17 +11,14 @@ from http import HTTPStatus
 from ..datastructures import CallbackDict
 from ..datastructures import ContentRange
 from ..datastructures import Headers
-from ..datastructures import HeaderSet
 from ..datastructures import ResponseCacheControl
 from ..datastructures import WWWAuthenticate
 from ..http.cookies import dump_cookie
 from ..http.dates import http_date
 from ..http.dates import parse_date
-from ..http.headers import dump_header
 from ..http.headers import dump_options_header
 from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
-from ..http.headers import parse_set_header
 from ..http.ranges import parse_content_range_header
 from ..http.status import STATUS_LINES
 from ..http.status import get_status_line
@@ -33,6 +30,7 @@ from . import _conditional
 from ._app import app_config
 from ._app import json_loads
 from ._properties import header_property
+from ._properties import header_set_property
 from ._properties import parse_int
 
 if t.TYPE_CHECKING:
@@ -377,51 +375,9 @@ class Response:
         "Access-Control-Allow-Origin"
     )
 
-    def _set_header(self, name: str) -> HeaderSet:
-        def on_update(header_set: HeaderSet) -> None:
-            if header_set:
-                self.headers[name] = header_set.to_header()
-            else:
-                self.headers.pop(name, None)
-
-        return parse_set_header(self.headers.get(name), on_update, HeaderSet)
-
-    @property
-    def vary(self) -> HeaderSet:
-        """The ``Vary`` header as a set; changes are written back."""
-        return self._set_header("Vary")
-
-    @vary.setter
-    def vary(self, value: cabc.Iterable[str] | str | None) -> None:
-        self._assign_list_header("Vary", value)
-
-    @property
-    def allow(self) -> HeaderSet:
-        """The ``Allow`` header as a set; changes are written back."""
-        return self._set_header("Allow")
-
-    @allow.setter
-    def allow(self, value: cabc.Iterable[str] | str | None) -> None:
-        self._assign_list_header("Allow", value)
-
-    @property
-    def content_language(self) -> HeaderSet:
-        """The ``Content-Language`` header as a set; changes are written back."""
-        return self._set_header("Content-Language")
-
-    @content_language.setter
-    def content_language(self, value: cabc.Iterable[str] | str | None) -> None:
-        self._assign_list_header("Content-Language", value)
-
-    def _assign_list_header(
-        self, name: str, value: cabc.Iterable[str] | str | None
-    ) -> None:
-        if not value:
-            self.headers.pop(name, None)
-        elif isinstance(value, str):
-            self.headers[name] = value
-        else:
-            self.headers[name] = dump_header(value)
+    vary = header_set_property("Vary")
+    allow = header_set_property("Allow")
+    content_language = header_set_property("Content-Language")
 
     @property
     def cache_control(self) -> ResponseCacheControl:
