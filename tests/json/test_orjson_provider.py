@@ -98,6 +98,9 @@ VALUES: list[t.Any] = [
     'quote " backslash \\ slash / control \x00\x08\t\n\x0b\x0c\r\x1f',
     "del \x7f",
     "é ☃ \U0001f600 \u2028",
+    "é" * 17 + "\U0010ffff" * 5,
+    "é" * 40,
+    "é\x7f",
     "\ud800",  # a lone surrogate: orjson refuses, the stdlib writes it
     [],
     {},

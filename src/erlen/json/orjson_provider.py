@@ -16,6 +16,7 @@ except for the cases listed on :class:`OrjsonProvider`.
 
 from __future__ import annotations
 
+import codecs
 import typing as t
 
 from .provider import DefaultJSONProvider
@@ -75,13 +76,48 @@ def _get_dumps_option(kwargs: dict[str, t.Any], sort_keys: bool) -> int | None:
     return option
 
 
-def _is_ascii_safe(body: bytes) -> bool:
-    """Whether ``body`` is what ``ensure_ascii=True`` would have written.
+_ESCAPE_ERRORS = "erlen.json_escape"
+# PERF: escaping a few characters in orjson's output beats encoding the whole
+# document again; past this many extra UTF-8 bytes the stdlib's C escaper wins.
+_MAX_ESCAPED_EXTRA_BYTES = 32
+
+
+def _escape_non_ascii(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: write characters as ``ensure_ascii`` JSON escapes."""
+    if not isinstance(error, UnicodeEncodeError):  # pragma: no cover - encode only
+        raise error
+    escaped = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            # RFC 8259 §7: a character outside the BMP is a UTF-16 surrogate pair.
+            code -= 0x10000
+            escaped.append(
+                f"\\u{0xD800 | code >> 10:04x}\\u{0xDC00 | code & 0x3FF:04x}"
+            )
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), error.end
+
+
+codecs.register_error(_ESCAPE_ERRORS, _escape_non_ascii)
+
+
+def _to_ascii(body: bytes) -> bytes | None:
+    """Return ``body`` as ``ensure_ascii=True`` writes it, or ``None``.
 
     orjson writes non-ASCII characters as UTF-8 and DEL (0x7f) as itself; the
-    standard library escapes both as ``\\uXXXX`` when ``ensure_ascii`` is set.
+    standard library escapes both as ``\\uXXXX``. Non-ASCII characters only
+    occur inside strings, so escaping them in orjson's output gives the
+    stdlib's bytes. ``None`` means the stdlib should write the document: it
+    holds DEL, or too many characters to escape one by one.
     """
-    return body.isascii() and b"\x7f" not in body
+    if body.isascii():
+        return None if b"\x7f" in body else body
+    text = body.decode()
+    if b"\x7f" in body or len(body) - len(text) > _MAX_ESCAPED_EXTRA_BYTES:
+        return None
+    return text.encode("ascii", _ESCAPE_ERRORS)
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -104,11 +140,12 @@ class OrjsonProvider(DefaultJSONProvider):
 
     .. note::
         orjson always writes UTF-8 and has no ``ensure_ascii``. This provider
-        keeps Flask's default ``ensure_ascii = True``: when orjson's output
-        contains a non-ASCII character (or DEL) the document is written again
-        by the standard library, which escapes them as ``\\uXXXX``. Set
-        ``ensure_ascii = False`` to keep orjson's UTF-8 output for such
-        documents; it is shorter and as valid.
+        keeps Flask's default ``ensure_ascii = True``: non-ASCII characters in
+        orjson's output are escaped as ``\\uXXXX`` afterwards, or, when there
+        are many of them (or a DEL character), the document is written again
+        by the standard library, so the bytes are the same as Flask's. Set
+        ``ensure_ascii = False`` to keep orjson's UTF-8 output; it is shorter,
+        as valid, and faster to produce.
 
     .. note::
         Differences from the default provider:
@@ -148,8 +185,8 @@ class OrjsonProvider(DefaultJSONProvider):
             # COMPAT: the standard library either serialises the value (big
             # integers, non-string keys) or raises Flask's exact error.
             return None
-        if ensure_ascii and not _is_ascii_safe(body):
-            return None
+        if ensure_ascii:
+            return _to_ascii(body)
         return body
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
