@@ -17,6 +17,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+from erlen import Erlen
+from erlen import request
 from erlen.json import provider
 from erlen.json.provider import DefaultJSONProvider
 from erlen.json.provider import JSONProvider
@@ -435,3 +437,23 @@ def test_hypothesis_output_matches_flask(value: object, debug: bool) -> None:
     with flask_app.app_context():
         expected = flask_app.json.response(value).get_data()
     assert app.json.response(value).body.encode() == expected
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, '{"a":' * 100_000])
+def test_deep_nesting_is_a_value_error(body: str | bytes) -> None:
+    app = Erlen("deep")
+    with pytest.raises(ValueError, match="nested too deeply"):
+        app.json.loads(body)
+
+
+def test_deep_nesting_in_a_request_body_is_400() -> None:
+    app = Erlen("deep")
+
+    @app.post("/")
+    def index() -> str:
+        return str(request.get_json())
+
+    rv = app.test_client().post(
+        "/", data=b"[" * 100_000, content_type="application/json"
+    )
+    assert rv.status_code == 400

@@ -265,9 +265,19 @@ class DefaultJSONProvider(JSONProvider):
         """
         # PERF: a body starting with an ASCII byte and no NUL in its first four
         # bytes is UTF-8 (RFC 8259 §8.1), so the encoding sniffing is skipped.
-        if not kwargs and type(s) is bytes and s[:1] < b"\x80" and 0 not in s[:4] and s:
-            return _DECODER.decode(s.decode("utf-8", "surrogatepass"))
-        return json.loads(s, **kwargs)
+        try:
+            if (
+                not kwargs
+                and type(s) is bytes
+                and s[:1] < b"\x80"
+                and 0 not in s[:4]
+                and s
+            ):
+                return _DECODER.decode(s.decode("utf-8", "surrogatepass"))
+            return json.loads(s, **kwargs)
+        except RecursionError as exc:
+            # SECURITY: deeply nested input is bad input (400), not a crash.
+            raise ValueError("The JSON document is nested too deeply.") from exc
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
         """Serialise the arguments into a response with :attr:`mimetype`.
