@@ -260,32 +260,37 @@ def _skip_options_quoted(rest: str, pos: int, end: int) -> int:
     return -1
 
 
-def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
-    """Split a header like ``Content-Type`` into its value and parameters.
+def _parse_simple_parameters(rest: str) -> dict[str, str] | None:
+    """Parse ``key=token; key="text"`` parameters, or ``None`` for anything else.
 
-    Parameter names are lower-cased; quoted values are unquoted. RFC 2231
-    continuations (``name*0=...; name*1=...``, joined in the order they
-    appear) and RFC 8187 ext-values (``filename*=UTF-8''%E2%82%AC.txt``, for
-    the charsets UTF-8, ISO-8859-1 and ASCII) are decoded. A parameter that
-    does not parse is skipped; an unclosed quote ends the parameters.
-
-    ``parse_options_header('text/html; charset="utf-8"')`` gives
-    ``("text/html", {"charset": "utf-8"})``.
-
-    :param value: the header value.
-    :raises HeaderTooLargeError: (431) if the value is over the limits.
-
-    .. note::
-        As in Werkzeug, the main value keeps its case.
+    # PERF: the parameters of nearly every Content-Type and multipart
+    # Content-Disposition have this shape; str.split and two C regex matches
+    # per parameter replace the character scanner. Escapes, RFC 2231/8187
+    # parameters, percent signs, empty pieces and stray spaces or quotes all
+    # go to the full parser, which gives the same result for this shape.
     """
-    if value is None:
-        return "", {}
-    _check_size(value)
-    value, _, rest = value.partition(";")
-    value = value.strip(" \t")
-    rest = rest.strip(" \t")
-    if not value or not rest:
-        return value, {}
+    if "\\" in rest or "*" in rest or "%" in rest:
+        return None
+    pieces = rest.split(";")
+    if len(pieces) > MAX_HEADER_ITEMS:
+        return None
+    options: dict[str, str] = {}
+    for piece in pieces:
+        key, eq, text = piece.strip(" \t").partition("=")
+        if not eq or _TOKEN_RE.fullmatch(key) is None:
+            return None
+        if text[:1] == '"':
+            if len(text) < 2 or text[-1] != '"' or '"' in text[1:-1]:
+                return None
+            text = text[1:-1]
+        elif _TOKEN_RE.fullmatch(text) is None:
+            return None
+        options[key.lower()] = text
+    return options
+
+
+def _parse_parameters(rest: str) -> dict[str, str]:
+    """The full parameter parser of :func:`parse_options_header`."""
     options: dict[str, str] = {}
     continued: dict[str, list[str]] = {}
     continued_charsets: dict[str, str] = {}
@@ -319,7 +324,39 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
             options[key] = text
     for key, pieces in continued.items():
         options[key] = "".join(pieces)
-    return value, options
+    return options
+
+
+def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
+    """Split a header like ``Content-Type`` into its value and parameters.
+
+    Parameter names are lower-cased; quoted values are unquoted. RFC 2231
+    continuations (``name*0=...; name*1=...``, joined in the order they
+    appear) and RFC 8187 ext-values (``filename*=UTF-8''%E2%82%AC.txt``, for
+    the charsets UTF-8, ISO-8859-1 and ASCII) are decoded. A parameter that
+    does not parse is skipped; an unclosed quote ends the parameters.
+
+    ``parse_options_header('text/html; charset="utf-8"')`` gives
+    ``("text/html", {"charset": "utf-8"})``.
+
+    :param value: the header value.
+    :raises HeaderTooLargeError: (431) if the value is over the limits.
+
+    .. note::
+        As in Werkzeug, the main value keeps its case.
+    """
+    if value is None:
+        return "", {}
+    _check_size(value)
+    value, _, rest = value.partition(";")
+    value = value.strip(" \t")
+    rest = rest.strip(" \t")
+    if not value or not rest:
+        return value, {}
+    simple = _parse_simple_parameters(rest)
+    if simple is not None:
+        return value, simple
+    return value, _parse_parameters(rest)
 
 
 @t.overload
