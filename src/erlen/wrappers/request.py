@@ -49,7 +49,10 @@ if t.TYPE_CHECKING:
 
     from ..routing import Rule
 
-_EMPTY_ARGS: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+# The bodies Request.form and Request.files parse (FormDataParser.can_parse).
+_FORM_MIMETYPES = frozenset(
+    ("application/x-www-form-urlencoded", "multipart/form-data")
+)
 
 
 def _wsgi_text(value: str) -> str | bytes:
@@ -505,18 +508,22 @@ class Request:
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
-        from ..formparser import FormDataParser
+        mimetype = self._parsed_content_type[0].lower()
+        # PERF: bodies that are not forms never build a parser.
+        if mimetype in _FORM_MIMETYPES and "_cached_data" not in self.__dict__:
+            from ..formparser import FormDataParser
 
-        parser = FormDataParser(
-            max_form_memory_size=self.max_form_memory_size,
-            max_content_length=self.max_content_length,
-            max_form_parts=self.max_form_parts,
-            cls=self.parameter_storage_class,
-        )
-        mimetype, options = self._parsed_content_type
-        if parser.can_parse(mimetype.lower()) and "_cached_data" not in self.__dict__:
+            parser = FormDataParser(
+                max_form_memory_size=self.max_form_memory_size,
+                max_content_length=self.max_content_length,
+                max_form_parts=self.max_form_parts,
+                cls=self.parameter_storage_class,
+            )
             stream, form, files = parser.parse(
-                self.stream, mimetype.lower(), self.content_length, options
+                self.stream,
+                mimetype,
+                self.content_length,
+                self._parsed_content_type[1],
             )
             self.__dict__["stream"] = stream
         else:
