@@ -12,7 +12,6 @@ import sys
 import typing as t
 from urllib.parse import quote
 
-from . import _async
 from . import signals
 from .datastructures import Headers
 from .exceptions import BadRequestKeyError
@@ -439,6 +438,9 @@ class DispatchingApp(Scaffold):
         The coroutine sees the current contexts (``request``, ``g``, ...); see
         :func:`erlen._async.async_to_sync`.
         """
+        # PERF: asyncio (with ssl and socket) is only imported by async apps.
+        from . import _async
+
         return _async.async_to_sync(func)
 
 
