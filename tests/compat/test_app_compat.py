@@ -19,11 +19,12 @@ from http import HTTPStatus
 
 import flask
 import pytest
+from differential import Request
+from differential import compare
 
 import erlen
 
 Build = cabc.Callable[[t.Any, t.Any], None]
-Request = tuple[str, str, dict[str, t.Any]]
 
 
 def make_app(mod: t.Any, build: Build, config: dict[str, t.Any]) -> t.Any:
@@ -35,36 +36,13 @@ def make_app(mod: t.Any, build: Build, config: dict[str, t.Any]) -> t.Any:
     return app
 
 
-def normalise(name: str, value: str) -> t.Any:
-    # Werkzeug builds Allow from a set, so its order depends on the hash seed.
-    if name.lower() == "allow":
-        return ", ".join(sorted(value.split(", ")))
-    return value
-
-
-def answer(app: t.Any, method: str, path: str, kwargs: dict[str, t.Any]) -> t.Any:
-    client = app.test_client()
-    kwargs = dict(kwargs)
-    headers = dict(kwargs.pop("headers", {}))
-    headers.setdefault("User-Agent", "compat-test")
-    rv = client.open(path, method=method, headers=headers, **kwargs)
-    out = [(k, normalise(k, v)) for k, v in rv.headers.items() if k.lower() != "date"]
-    return rv.status, out, rv.get_data()
-
-
 def assert_same(
     build: Build, requests: list[Request], config: dict[str, t.Any] | None = None
 ) -> list[int]:
     """Assert both frameworks answer alike; return the status codes seen."""
     flask_app = make_app(flask, build, dict(config or {}))
     erlen_app = make_app(erlen, build, dict(config or {}))
-    codes = []
-    for method, path, kwargs in requests:
-        expected = answer(flask_app, method, path, kwargs)
-        actual = answer(erlen_app, method, path, kwargs)
-        assert actual == expected, f"{method} {path}"
-        codes.append(int(actual[0].split()[0]))
-    return codes
+    return compare(flask_app, erlen_app, requests)
 
 
 # -- add_url_rule options ---------------------------------------------------------

@@ -16,42 +16,22 @@ import typing as t
 
 import flask
 import pytest
+from differential import Request
+from differential import compare
 
 import erlen
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(__file__)), "apps", "bpf")
-Request = tuple[str, str, dict[str, t.Any]]
 
 
 def app_class(mod: t.Any) -> t.Any:
     return getattr(mod, "Erlen", None) or mod.Flask
 
 
-def answer(app: t.Any, method: str, path: str, **kwargs: t.Any) -> tuple[t.Any, ...]:
-    client = app.test_client()
-    headers = dict(kwargs.pop("headers", {}))
-    # erlen's client announces itself as erlen/<version>, Werkzeug's as Werkzeug.
-    headers.setdefault("User-Agent", "compat-test")
-    rv = client.open(path, method=method, headers=headers, **kwargs)
-    out = [
-        (k, ", ".join(sorted(v.split(", "))) if k == "Allow" else v)
-        for k, v in rv.headers.items()
-        if k != "Date"
-    ]
-    body = rv.get_data()
-    rv.close()
-    return rv.status, out, body
-
-
 def assert_same(
     factory: cabc.Callable[[t.Any], t.Any], requests: list[Request]
 ) -> None:
-    flask_app = factory(flask)
-    erlen_app = factory(erlen)
-    for method, path, kwargs in requests:
-        expected = answer(flask_app, method, path, **kwargs)
-        actual = answer(erlen_app, method, path, **kwargs)
-        assert actual == expected, f"{method} {path}"
+    compare(factory(flask), factory(erlen), requests)
 
 
 # -- the factory ------------------------------------------------------------------
