@@ -47,7 +47,14 @@ class Plan:
     # request), and the view is resolved to a synchronous callable once.
     """
 
-    __slots__ = ("url_value_preprocessors", "before", "after", "teardown", "view")
+    __slots__ = (
+        "url_value_preprocessors",
+        "before",
+        "after",
+        "teardown",
+        "view",
+        "fast",
+    )
 
     def __init__(self, app: DispatchingApp, endpoint: str | None) -> None:
         names: list[str | None] = []
@@ -75,6 +82,10 @@ class Plan:
         )
         view = app.view_functions.get(endpoint) if endpoint is not None else None
         self.view = None if view is None else sync(view)
+        #: Whether the app's fast path may run this endpoint: a view and no hook.
+        self.fast = self.view is not None and not (
+            self.url_value_preprocessors or self.before or self.after or self.teardown
+        )
 
 
 #: The pipeline steps a subclass may override; while none is overridden the

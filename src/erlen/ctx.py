@@ -216,6 +216,13 @@ class RequestContext:
     interface is asked at :meth:`push`, as Flask does.
     """
 
+    # PERF: class-level defaults, so a request only stores what it changes.
+    flashes: list[tuple[str, str]] | None = None
+    _session: SessionMixin | None = None
+    #: An empty tuple until after_this_request needs a list.
+    _after_request_functions: list[cabc.Callable[..., t.Any]] | tuple[()] = ()
+    _plan: Plan | None = None
+
     def __init__(
         self,
         app: Erlen,
@@ -227,11 +234,8 @@ class RequestContext:
         if request is None:
             request = app.request_class(environ)
         self.request: Request = request
-        self.flashes: list[tuple[str, str]] | None = None
-        self._session = session
-        # PERF: an empty tuple until after_this_request needs a list.
-        self._after_request_functions: list[cabc.Callable[..., t.Any]] | tuple[()] = ()
-        self._plan: Plan | None = None
+        if session is not None:
+            self._session = session
         self._cv_tokens: list[
             tuple[contextvars.Token[RequestContext], AppContext | None]
         ] = []

@@ -574,3 +574,20 @@ def test_cache_control_false_removes_directive() -> None:
     assert r.headers["Cache-Control"] == "no-cache"
     cc.no_cache = False
     assert "Cache-Control" not in r.headers
+
+
+def test_text_body_with_direct_passthrough_keeps_the_flag() -> None:
+    response = Response("abc", direct_passthrough=True)
+    assert response.direct_passthrough
+    assert response.headers["Content-Length"] == "3"
+    assert list(response.get_app_iter({"REQUEST_METHOD": "GET"})) == [b"abc"]
+    assert not Response("abc").direct_passthrough
+
+
+def test_call_on_close_keeps_every_function_in_order() -> None:
+    response = Response("x")
+    calls: list[int] = []
+    response.call_on_close(lambda: calls.append(1))
+    response.call_on_close(lambda: calls.append(2))
+    response.close()
+    assert calls == [1, 2]

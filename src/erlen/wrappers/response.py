@@ -48,6 +48,13 @@ _CONTENT_TYPES_VALID: set[str] = set()
 _NO_BODY_STATUSES = frozenset((204, 304))
 
 
+def _new_headers(pairs: list[tuple[str, str]]) -> Headers:
+    """Wrap already validated pairs without copying or checking them."""
+    headers = Headers.__new__(Headers)
+    headers._list = pairs
+    return headers
+
+
 def _content_type_for(mimetype: str) -> str:
     content_type = _CONTENT_TYPES.get(mimetype)
     if content_type is None:
@@ -93,6 +100,10 @@ class Response:
     automatically_set_content_length = True
 
     response: cabc.Iterable[bytes] | cabc.Iterable[str]
+    #: Hand the body iterable to the server unchanged.
+    direct_passthrough = False
+    # PERF: an empty tuple until call_on_close needs a list.
+    _on_close: list[cabc.Callable[[], t.Any]] | tuple[()] = ()
 
     def __init__(
         self,
@@ -105,6 +116,43 @@ class Response:
         mimetype: str | None = None,
         content_type: str | None = None,
         direct_passthrough: bool = False,
+    ) -> None:
+        # PERF: the most common construction, a str or bytes body with at most
+        # a mimetype, builds its two headers in one list.
+        if (
+            headers is None
+            and status is None
+            and content_type is None
+            and (type(response) is str or type(response) is bytes)
+            and self.automatically_set_content_length
+        ):
+            content_type = _CONTENT_TYPES.get(mimetype or self.default_mimetype)  # type: ignore[arg-type]
+            if content_type is not None and mimetype != "":
+                data = response.encode() if isinstance(response, str) else response
+                code = self._status_code = self.default_status
+                self._status = STATUS_LINES.get(code) or get_status_line(code)
+                self.response = [data]
+                self.headers = _new_headers(
+                    [("Content-Type", content_type), ("Content-Length", str(len(data)))]
+                )
+                if direct_passthrough:
+                    self.direct_passthrough = True
+                return
+        self._init(
+            response, status, headers, mimetype, content_type, direct_passthrough
+        )
+
+    def _init(
+        self,
+        response: cabc.Iterable[str] | cabc.Iterable[bytes] | str | bytes | None,
+        status: int | str | HTTPStatus | None,
+        headers: t.Mapping[str, str | int]
+        | cabc.Iterable[tuple[str, str | int]]
+        | Headers
+        | None,
+        mimetype: str | None,
+        content_type: str | None,
+        direct_passthrough: bool,
     ) -> None:
         if headers is None:
             self.headers = Headers()
@@ -133,19 +181,10 @@ class Response:
             self._status = STATUS_LINES.get(code) or get_status_line(code)
         else:
             self.status = status
-        self.direct_passthrough = direct_passthrough
-        self._on_close: list[cabc.Callable[[], t.Any]] = []
+        if direct_passthrough:
+            self.direct_passthrough = True
         if response is None:
             self.response = []
-        elif (
-            (type(response) is str or type(response) is bytes)
-            and fresh
-            and self.automatically_set_content_length
-        ):
-            # PERF: set_data inlined for the most common bodies.
-            data = response.encode() if isinstance(response, str) else response
-            self.response = [data]
-            header_list.append(("Content-Length", str(len(data))))
         elif isinstance(response, (str, bytes, bytearray)):
             self.set_data(response)
         else:
@@ -268,7 +307,11 @@ class Response:
 
     def call_on_close(self, func: cabc.Callable[[], t.Any]) -> cabc.Callable[[], t.Any]:
         """Register ``func`` to run when the response is closed; usable as decorator."""
-        self._on_close.append(func)
+        on_close = self._on_close
+        if isinstance(on_close, list):
+            on_close.append(func)
+        else:
+            self._on_close = [func]
         return func
 
     def close(self) -> None:
