@@ -15,8 +15,8 @@ import pytest
 
 from erlen import Erlen
 from erlen import Response
-from erlen import after_this_request
 from erlen import abort
+from erlen import after_this_request
 from erlen import g
 from erlen import request
 from erlen import session
@@ -24,6 +24,7 @@ from erlen import signals
 from erlen import stream_with_context
 from erlen import url_for
 from erlen.ctx import RequestContext
+from erlen.exceptions import NotFound
 from erlen.globals import _cv_app
 from erlen.globals import _cv_request
 from erlen.sessions import SecureCookieSessionInterface
@@ -50,7 +51,12 @@ def pushes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def make_app() -> Erlen:
     app = Erlen(__name__)
     app.secret_key = "fast-path"
+    _add_return_value_routes(app)
+    _add_context_routes(app)
+    return app
 
+
+def _add_return_value_routes(app: Erlen) -> None:
     @app.route("/text")
     def text() -> str:
         return "hello"
@@ -79,6 +85,8 @@ def make_app() -> Erlen:
     def key_error(e: KeyError) -> tuple[str, int]:
         return f"handled {e.args[0]}", 400
 
+
+def _add_context_routes(app: Erlen) -> None:
     @app.route("/session")
     def uses_session() -> dict[str, int]:
         session["n"] = session.get("n", 0) + 1
@@ -109,8 +117,6 @@ def make_app() -> Erlen:
     @app.route("/items/", methods=["GET", "POST"])
     def items() -> str:
         return request.method
-
-    return app
 
 
 REQUESTS: list[tuple[str, str, dict[str, t.Any]]] = [
@@ -160,10 +166,41 @@ def test_plain_endpoint_takes_the_fast_path(pushes: list[str]) -> None:
     client = app.test_client()
     assert client.get("/text").text == "hello"
     assert client.get("/dict/3").json["n"] == 3
-    assert pushes == []
-    # routing errors, hooks and receivers take the general path
+    # routing errors too, while no app-level hook runs
     assert client.get("/missing").status_code == 404
+    assert client.delete("/text").status_code == 405
+    assert pushes == []
+    # a path the router would redirect takes the general path
+    assert client.get("/items").status_code == 308
+    assert pushes == ["/items"]
+
+
+def test_routing_error_with_an_app_hook_takes_the_general_path(
+    pushes: list[str],
+) -> None:
+    app = make_app()
+    seen: list[int] = []
+
+    @app.after_request
+    def record(response: Response) -> Response:
+        seen.append(response.status_code)
+        return response
+
+    assert app.test_client().get("/missing").status_code == 404
+    assert seen == [404]
     assert pushes == ["/missing"]
+
+
+def test_trapped_routing_error_is_an_unhandled_error() -> None:
+    # COMPAT: as in Flask, a trapped 404 reaches handle_exception: a 500 page,
+    # or the NotFound itself when exceptions propagate.
+    app = make_app()
+    app.config["TRAP_HTTP_EXCEPTIONS"] = True
+    assert app.test_client().get("/missing").status_code == 500
+    app.testing = True
+    with pytest.raises(NotFound):
+        app.test_client().get("/missing")
+    assert _cv_request.get(None) is None
 
 
 def test_a_receiver_turns_the_fast_path_off(pushes: list[str]) -> None:

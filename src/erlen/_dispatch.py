@@ -53,6 +53,7 @@ class Plan:
         "after",
         "teardown",
         "view",
+        "hookless",
         "fast",
     )
 
@@ -82,10 +83,12 @@ class Plan:
         )
         view = app.view_functions.get(endpoint) if endpoint is not None else None
         self.view = None if view is None else sync(view)
-        #: Whether the app's fast path may run this endpoint: a view and no hook.
-        self.fast = self.view is not None and not (
+        #: Whether no hook runs for this endpoint.
+        self.hookless = not (
             self.url_value_preprocessors or self.before or self.after or self.teardown
         )
+        #: Whether the app's fast path may run this endpoint: a view and no hook.
+        self.fast = self.view is not None and self.hookless
 
 
 #: The pipeline steps a subclass may override; while none is overridden the

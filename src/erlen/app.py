@@ -8,6 +8,7 @@ subclasses can still override each step.
 from __future__ import annotations
 
 import collections.abc as cabc
+import importlib
 import os
 import sys
 import typing as t
@@ -64,6 +65,8 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
         return value
     return timedelta(seconds=value)
 
+
+_TEMPLATING = f"{__package__}.templating"
 
 #: The methods the fast path of :meth:`Erlen.wsgi_app` inlines or skips; a
 #: subclass that overrides any of them always takes the general path.
@@ -249,9 +252,12 @@ class Erlen(_dispatch.DispatchingApp):
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context`` (given values win)."""
-        from .templating import update_template_context
-
-        update_template_context(self, context)
+        # PERF: templating (and Jinja) load on first use; after that the module
+        # is read from sys.modules, cheaper than an import statement per render.
+        templating = sys.modules.get(_TEMPLATING)
+        if templating is None:
+            templating = importlib.import_module(_TEMPLATING)
+        templating.update_template_context(self, context)
 
     @property
     def debug(self) -> bool:
@@ -591,7 +597,11 @@ class Erlen(_dispatch.DispatchingApp):
                 try:
                     rule, view_args = self.url_map.match_path(path, method)
                 except HTTPException as e:
+                    # 404 and 405 take the fast path too when no app hook runs
                     request.routing_exception = e
+                    plan = self._plans.get(None) or self._plan(None)
+                    if not plan.hookless:
+                        plan = None
                 except NeedsAdapter:
                     pass
                 else:
@@ -614,6 +624,8 @@ class Erlen(_dispatch.DispatchingApp):
                     ctx._plan = plan
                     self._got_first_request = True
                     try:
+                        if request.routing_exception is not None:  # type: ignore[union-attr]
+                            self.raise_routing_exception(request)  # type: ignore[arg-type]
                         rv = plan.view(**view_args)  # type: ignore[misc,possibly-undefined]
                     except Exception as e:
                         rv = self.handle_user_exception(e)

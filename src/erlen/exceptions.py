@@ -66,6 +66,19 @@ def _has_plain_page(cls: type[HTTPException]) -> bool:
     )
 
 
+_response_classes: list[type[Response]] = []
+
+
+def _response_class() -> type[Response]:
+    # PERF: an import statement in a function costs about a microsecond per
+    # call; wrappers import this module, so the class is looked up once, lazily.
+    if not _response_classes:
+        from .wrappers.response import Response
+
+        _response_classes.append(Response)
+    return _response_classes[0]
+
+
 def _get_environ(obj: t.Any) -> WSGIEnvironment | None:
     """Accept an environ dict or a request object that wraps one."""
     if obj is None or isinstance(obj, dict):
@@ -144,8 +157,7 @@ class HTTPException(Exception):
         """
         if self.response is not None:
             return self.response
-        from .wrappers.response import Response
-
+        Response = _response_class()
         cls = type(self)
         if "description" not in self.__dict__:
             # PERF: a page that depends on nothing but the class (the common

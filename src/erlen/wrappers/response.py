@@ -121,7 +121,7 @@ class Response:
         # a mimetype, builds its two headers in one list.
         if (
             headers is None
-            and status is None
+            and (status is None or type(status) is int)
             and content_type is None
             and (type(response) is str or type(response) is bytes)
             and self.automatically_set_content_length
@@ -129,7 +129,9 @@ class Response:
             content_type = _CONTENT_TYPES.get(mimetype or self.default_mimetype)  # type: ignore[arg-type]
             if content_type is not None and mimetype != "":
                 data = response.encode() if isinstance(response, str) else response
-                code = self._status_code = self.default_status
+                code = self._status_code = (
+                    self.default_status if status is None else status
+                )
                 self._status = STATUS_LINES.get(code) or get_status_line(code)
                 self.response = [data]
                 self.headers = _new_headers(
