@@ -15,23 +15,24 @@ from __future__ import annotations
 import collections.abc as cabc
 import inspect
 import typing as t
+from collections import ChainMap
 
 from jinja2 import BaseLoader
 from jinja2 import Environment as BaseEnvironment
 from jinja2 import Template
 from jinja2 import TemplateNotFound
+from jinja2.runtime import Context
 
+from .app import Erlen
 from .globals import _cv_app
 from .globals import _cv_request
 from .globals import g
 from .globals import request
 from .globals import session
+from .scaffold import _default_template_ctx_processor
 from .scaffold import select_jinja_autoescape
 from .signals import before_render_template
 from .signals import template_rendered
-
-if t.TYPE_CHECKING:
-    from .app import Erlen
 
 __all__ = [
     "DispatchingJinjaLoader",
@@ -242,6 +243,9 @@ def update_template_context(app: Erlen, context: dict[str, t.Any]) -> None:
         # COMPAT: a customised ensure_sync sees every processor, as in Flask.
         _update_through_ensure_sync(app, context)
         return
+    if _only_default_processor(processors):
+        _add_default_names(context)
+        return
     for func in processors.get(None, ()):
         rv = func()
         # PERF: a plain dict needs no sync/async check; a coroutine is awaited.
@@ -261,6 +265,32 @@ def update_template_context(app: Erlen, context: dict[str, t.Any]) -> None:
     for key, value in extra.items():
         if key not in context:
             context[key] = value
+
+
+def _only_default_processor(
+    processors: cabc.Mapping[str | None, list[cabc.Callable[[], dict[str, t.Any]]]],
+) -> bool:
+    """Whether the default context processor is the only one registered."""
+    if len(processors) != 1:
+        return False
+    funcs = processors.get(None)
+    return (
+        funcs is not None
+        and len(funcs) == 1
+        and funcs[0] is _default_template_ctx_processor
+    )
+
+
+def _add_default_names(context: dict[str, t.Any]) -> None:
+    """Do what the default processor's values do to ``context``, in place."""
+    # PERF: no dict to build and merge (template 1 us less). The order of the
+    # new keys, g then request, is the processor's.
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None and "g" not in context:
+        context["g"] = app_ctx.g
+    req_ctx = _cv_request.get(None)
+    if req_ctx is not None and "request" not in context:
+        context["request"] = req_ctx.request
 
 
 def _update_through_ensure_sync(app: Erlen, context: dict[str, t.Any]) -> None:
@@ -284,6 +314,9 @@ def _await_if_needed(app: Erlen, rv: t.Any) -> t.Any:
     return rv
 
 
+_ERLEN_UPDATE_TEMPLATE_CONTEXT = Erlen.update_template_context
+
+
 def _current_app() -> Erlen:
     app_ctx = _cv_app.get(None)
     if app_ctx is None:
@@ -291,14 +324,58 @@ def _current_app() -> Erlen:
     return app_ctx.app
 
 
+def _render_template(template: Template, context: dict[str, t.Any]) -> str:
+    """Return ``template.render(context)``, computed without Jinja's slow merge.
+
+    ``Template.render`` copies the template's globals, a ``ChainMap`` of its own
+    globals over the environment's, into the context key by key; each key the
+    template's own (usually empty) map lacks costs ChainMap a ``KeyError``. Here
+    the two maps are merged in one step into the same dict, in the same order,
+    and the template runs on a context built with the same arguments
+    ``Template.new_context`` passes. Anything unusual (an async environment, a
+    subclass that overrides ``render`` or ``new_context``, another context
+    class, globals that are not a two-map ``ChainMap``) takes ``render``.
+    """
+    environment = template.environment
+    template_globals = template.globals
+    if (
+        type(template_globals) is not ChainMap
+        or len(template_globals.maps) != 2
+        or environment.is_async
+        or environment.context_class is not Context
+        or type(template).render is not _TEMPLATE_RENDER
+        or type(template).new_context is not _TEMPLATE_NEW_CONTEXT
+    ):
+        return template.render(context)
+    own, shared = template_globals.maps
+    merged = {**shared, **own} if own else shared
+    # PERF: (template 8 us less than Template.render.) COMPAT: the keyword
+    # expansion raises TypeError for a non-string key, as Jinja's does.
+    parent = dict(merged, **context)
+    ctx = Context(environment, parent, template.name, template.blocks, globals=merged)
+    try:
+        return environment.concat(template.root_render_func(ctx))
+    except Exception:
+        # COMPAT: Jinja rewrites the traceback to point into the template.
+        environment.handle_exception()
+
+
+_TEMPLATE_RENDER = Template.render
+_TEMPLATE_NEW_CONTEXT = Template.new_context
+
+
 def _render(app: Erlen, template: Template, context: dict[str, t.Any]) -> str:
-    app.update_template_context(context)
+    if type(app).update_template_context is _ERLEN_UPDATE_TEMPLATE_CONTEXT:
+        # PERF: the method only delegates here.
+        update_template_context(app, context)
+    else:
+        app.update_template_context(context)
     # PERF: blinker's send costs several calls even with no receivers.
     if before_render_template.receivers:
         before_render_template.send(
             app, _async_wrapper=app.ensure_sync, template=template, context=context
         )
-    rv = template.render(context)
+    rv = _render_template(template, context)
     if template_rendered.receivers:
         template_rendered.send(
             app, _async_wrapper=app.ensure_sync, template=template, context=context
