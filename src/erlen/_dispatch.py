@@ -277,32 +277,25 @@ class DispatchingApp(Scaffold):
                 " return a valid response. The function either returned"
                 " None or ended without a return statement."
             )
-        if not isinstance(rv, response_class):
+        if isinstance(rv, HTTPException):
+            # PERF: checked before the slower ABC checks below.
+            rv = rv.get_response()
+            if type(rv) is not response_class:
+                rv = response_class.force_type(rv)
+        elif not isinstance(rv, response_class):
             if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
                 rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
                 status = headers = None
             else:
                 rv = self._coerce_response(rv)
-        if status is not None:
-            if isinstance(status, _STATUS_TYPES):
-                if not isinstance(status, str):
-                    status = bytes(status).decode()
-                rv.status = status
-            else:
-                rv.status_code = status
-        if headers:
-            rv.headers.update(headers)
+        if status is not None or headers:
+            _apply_status_and_headers(rv, status, headers)
         return rv  # type: ignore[no-any-return]
 
     def _coerce_response(self, rv: t.Any) -> Response:
         response_class = self.response_class
         if isinstance(rv, (dict, list)):
             return self.json.response(rv)
-        if isinstance(rv, HTTPException):
-            response = rv.get_response()
-            if type(response) is response_class:
-                return response
-            return response_class.force_type(response)
         if isinstance(rv, Response) or callable(rv):
             try:
                 return response_class.force_type(rv, _cv_request.get().request.environ)
@@ -392,7 +385,11 @@ class DispatchingApp(Scaffold):
 
     def handle_http_exception(self, e: HTTPException) -> t.Any:
         """Return the registered handler's result for ``e``, or ``e`` itself."""
-        if e.code is None or isinstance(e, RequestRedirect):
+        if (
+            e.code is None
+            or isinstance(e, RequestRedirect)
+            or not self.error_handler_spec
+        ):
             return e
         request = _cv_request.get().request
         handler = self._find_error_handler(e, request.blueprints)
@@ -456,6 +453,19 @@ class DispatchingApp(Scaffold):
         from . import _async
 
         return _async.async_to_sync(func)
+
+
+def _apply_status_and_headers(rv: Response, status: t.Any, headers: t.Any) -> None:
+    """Apply the status and headers of a view's ``(body, status, headers)`` tuple."""
+    if status is not None:
+        if isinstance(status, _STATUS_TYPES):
+            if not isinstance(status, str):
+                status = bytes(status).decode()
+            rv.status = status
+        else:
+            rv.status_code = status
+    if headers:
+        rv.headers.update(headers)
 
 
 def _unpack_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:

@@ -254,9 +254,9 @@ class Erlen(_dispatch.DispatchingApp):
         """Add the context processors' values to ``context`` (given values win)."""
         # PERF: templating (and Jinja) load on first use; after that the module
         # is read from sys.modules, cheaper than an import statement per render.
-        templating = sys.modules.get(_TEMPLATING)
-        if templating is None:
-            templating = importlib.import_module(_TEMPLATING)
+        templating = sys.modules.get(_TEMPLATING) or importlib.import_module(
+            _TEMPLATING
+        )
         templating.update_template_context(self, context)
 
     @property

@@ -95,14 +95,19 @@ class HTTPException(Exception):
 
     code: int | None = None
     description: str | None = None
+    response: Response | None = None
 
     def __init__(
         self, description: str | None = None, response: Response | None = None
     ) -> None:
-        super().__init__()
-        if description is not None:
-            self.description = description
-        self.response = response
+        # PERF: without arguments, Exception's args are already empty and the
+        # class attributes hold the defaults; a 404 stores nothing.
+        if description is not None or response is not None:
+            super().__init__()
+            if description is not None:
+                self.description = description
+            if response is not None:
+                self.response = response
 
     @property
     def name(self) -> str:

@@ -159,6 +159,18 @@ class Matcher:
         :raises RequestAliasRedirect: an alias rule matched.
         :raises NoMatch: nothing matched; carries the methods for a 405.
         """
+        found = self.find(domain, path, method, websocket)
+        if type(found) is NoMatch:
+            raise found
+        return found  # type: ignore[return-value]
+
+    def find(
+        self, domain: str, path: str, method: str, websocket: bool
+    ) -> tuple[Rule, dict[str, t.Any]] | NoMatch:
+        """:meth:`match`, returning the :class:`NoMatch` instead of raising it.
+
+        # PERF: a 404 costs one raise less.
+        """
         # PERF: the first pass is inlined; _search repeats it only on failure.
         parts = [domain, *path.split("/")]
         try:
@@ -167,7 +179,7 @@ class Matcher:
             raise RequestPath(f"{path}/") from None
         if found is None:
             self._search_merged(domain, path, method, websocket, None)
-            raise self._no_match(domain, path, method, websocket)
+            return self._no_match(domain, path, method, websocket)
         rule, values = found
         result: dict[str, t.Any] = {}
         index = 0
@@ -178,7 +190,7 @@ class Matcher:
                 try:
                     value = to_python(value)
                 except ValidationError:
-                    raise self._no_match(domain, path, method, websocket) from None
+                    return self._no_match(domain, path, method, websocket)
             result[name] = value
         if rule.defaults:
             result.update(rule.defaults)

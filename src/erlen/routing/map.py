@@ -193,17 +193,16 @@ class Map:
         if path[:1] != "/" or path[1:2] == "/":
             path = "/" + path.lstrip("/") if path else ""
         try:
-            rule, values = matcher.match(domain, path, method, False)
+            found = matcher.find(domain, path, method, False)
         except (RequestPath, RequestAliasRedirect):
             raise NeedsAdapter() from None
-        except NoMatch as exc:
-            if exc.have_match_for:
-                raise MethodNotAllowed(
-                    valid_methods=sorted(exc.have_match_for)
-                ) from None
-            if exc.websocket_mismatch:
-                raise NeedsAdapter() from None
-            raise NotFound() from None
+        if type(found) is NoMatch:
+            if found.have_match_for:
+                raise MethodNotAllowed(valid_methods=sorted(found.have_match_for))
+            if found.websocket_mismatch:
+                raise NeedsAdapter()
+            raise NotFound()
+        rule, values = found  # type: ignore[misc]
         if rule._needs_adapter and self._redirects(rule, values, method):
             raise NeedsAdapter()
         return rule, values
