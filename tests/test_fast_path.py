@@ -379,3 +379,31 @@ def test_view_that_pushes_the_app_context_again_leaves_it_pushed() -> None:
     assert leftover.app is app
     leftover.pop()
     assert _cv_app.get(None) is None
+
+
+def test_fast_contexts_carry_the_same_attributes_as_pushed_ones(
+    pushes: list[str],
+) -> None:
+    app = make_app()
+    seen: list[tuple[list[str], list[str], int, int]] = []
+
+    @app.route("/contexts")
+    def contexts() -> str:
+        ctx = _cv_request.get()
+        app_ctx = _cv_app.get()
+        seen.append(
+            (
+                sorted(vars(ctx)),
+                sorted(vars(app_ctx)),
+                len(ctx._cv_tokens),
+                len(app_ctx._cv_tokens),
+            )
+        )
+        return "ok"
+
+    client = app.test_client()
+    client.get("/contexts")
+    with signals.appcontext_popped.connected_to(_noop):
+        client.get("/contexts")
+    assert pushes == ["/contexts"]  # the first request took the fast path
+    assert seen[0] == seen[1]

@@ -67,6 +67,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 _TEMPLATING = f"{__package__}.templating"
+_new_object = object.__new__
 
 #: The methods the fast path of :meth:`Erlen.wsgi_app` inlines or skips; a
 #: subclass that overrides any of them always takes the general path.
@@ -610,7 +611,18 @@ class Erlen(_dispatch.DispatchingApp):
                     plan = self._plans.get(rule.endpoint) or self._plan(rule.endpoint)
                     if not plan.fast:
                         plan = None
-        if request is None:
+        if plan is not None:
+            # PERF: RequestContext(...).push() without the calls; the attributes
+            # set here are the ones __init__ and push set (a test compares them).
+            ctx = _new_object(RequestContext)
+            ctx.app = self
+            ctx.request = request  # type: ignore[assignment]
+            ctx._plan = plan
+            app_ctx = _new_object(AppContext)
+            app_ctx.app = self
+            app_ctx._cv_tokens = [_cv_app.set(app_ctx)]
+            ctx._cv_tokens = [(_cv_request.set(ctx), app_ctx)]
+        elif request is None:
             ctx = self.request_context(environ)
         else:
             ctx = RequestContext(self, environ, request)
@@ -618,10 +630,6 @@ class Erlen(_dispatch.DispatchingApp):
         try:
             try:
                 if plan is not None:
-                    app_ctx = AppContext(self)
-                    app_ctx._cv_tokens.append(_cv_app.set(app_ctx))
-                    ctx._cv_tokens.append((_cv_request.set(ctx), app_ctx))
-                    ctx._plan = plan
                     self._got_first_request = True
                     try:
                         if request.routing_exception is not None:  # type: ignore[union-attr]

@@ -48,11 +48,7 @@ _CONTENT_TYPES_VALID: set[str] = set()
 _NO_BODY_STATUSES = frozenset((204, 304))
 
 
-def _new_headers(pairs: list[tuple[str, str]]) -> Headers:
-    """Wrap already validated pairs without copying or checking them."""
-    headers = Headers.__new__(Headers)
-    headers._list = pairs
-    return headers
+_new_object = object.__new__
 
 
 def _content_type_for(mimetype: str) -> str:
@@ -134,9 +130,12 @@ class Response:
                 )
                 self._status = STATUS_LINES.get(code) or get_status_line(code)
                 self.response = [data]
-                self.headers = _new_headers(
-                    [("Content-Type", content_type), ("Content-Length", str(len(data)))]
-                )
+                # PERF: the pairs are known valid; no Headers.__init__ call.
+                headers = self.headers = _new_object(Headers)
+                headers._list = [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(data))),
+                ]
                 if direct_passthrough:
                     self.direct_passthrough = True
                 return
@@ -647,7 +646,7 @@ class Response:
             for name, _value in header_list:
                 if name == "Content-Length":
                     sized = True
-                elif name.lower() == "location":
+                elif len(name) == 8 and name.lower() == "location":
                     sized = False  # get_wsgi_headers turns it into a URI
                     break
             if sized:
