@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import random
 import typing as t
 
 import pytest
@@ -95,7 +97,7 @@ def test_hostile_values_raise_bad_data(make: t.Callable[[], str], message: str) 
 def sign_raw(value: bytes) -> str:
     """Sign arbitrary bytes the way the signer does, to reach inner checks."""
     signer = ours(["k"])
-    signature = signer._signature(signer._keys[-1], value)
+    signature = hmac.digest(signer._keys[-1], value, hashlib.sha1)
     return (value + b"." + base64.urlsafe_b64encode(signature).rstrip(b"=")).decode()
 
 
@@ -126,3 +128,76 @@ def test_undecodable_payloads_are_bad_data(body: bytes) -> None:
 def test_megabytes_of_garbage_fail_fast() -> None:
     with pytest.raises(BadData):
         ours(["k"]).loads("." * 3_000_000, max_age=60)
+
+
+@pytest.mark.parametrize("length", range(1, 41))
+def test_payloads_around_the_no_compression_bound_match_itsdangerous(
+    length: int,
+) -> None:
+    # The serializer's JSON for {"": text} is len(text) + 7 bytes; the signer
+    # skips zlib for payloads of up to 11 bytes, so lengths 1..40 cover both
+    # sides of the bound, with repetitive (compressible) and random text.
+    rng = random.Random(length)
+    for text in (
+        "a" * length,
+        "ab" * (length // 2),
+        "".join(rng.choice("abc{}:,") for _ in range(length)),
+        "".join(chr(rng.randrange(32, 0x2FF)) for _ in range(length)),
+    ):
+        payload = {"": text}
+        assert ours(["k"]).dumps(payload) == reference(["k"]).dumps(payload)
+        assert ours(["k"]).loads(reference(["k"]).dumps(payload), 60) == payload
+
+
+class _RawSerializer:
+    """Passes bytes of any length through, to reach every payload size."""
+
+    def dumps(self, obj: t.Any) -> str:
+        return str(obj)
+
+    def loads(self, value: str) -> str:
+        return value
+
+
+@pytest.mark.parametrize("length", range(0, 30))
+def test_raw_payloads_of_every_small_length_match_itsdangerous(length: int) -> None:
+    reference_signer = URLSafeTimedSerializer(
+        "k",
+        salt="cookie-session",
+        serializer=_RawSerializer(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    signer = CookieSigner(["k"], "cookie-session", _RawSerializer(), hashlib.sha1)
+    for text in ("z" * length, "xy" * (length // 2) + "x" * (length % 2)):
+        assert signer.dumps(text) == reference_signer.dumps(text)
+        assert signer.loads(signer.dumps(text), 60) == text
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        *(b"", b"YQ", b"YWI", b"YWJj", b"-_-_", b"+/+/", b"!", b"Y!!Q"),
+        *(b"Y Q", b"Y\nQ", b"Y\xffQ", b"YQ=", b"Y=Q", b"YQ==YQ"),
+    ],
+)
+def test_base64_decoding_matches_urlsafe_b64decode(encoded: bytes) -> None:
+    from erlen._cookie_signer import _b64decode
+
+    padded = encoded + b"=" * (-len(encoded) % 4)
+    try:
+        expected: bytes | None = base64.urlsafe_b64decode(padded)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(BadData, match="base64"):
+            _b64decode(encoded)
+    else:
+        assert _b64decode(encoded) == expected
+
+
+@pytest.mark.parametrize("encoded", [b"Y", b"YWJjZ", b"Y Q", b"\xff\xffY"])
+def test_impossible_base64_lengths_are_bad_data(encoded: bytes) -> None:
+    from erlen._cookie_signer import _b64decode
+
+    with pytest.raises(BadData, match="base64"):
+        _b64decode(encoded)

@@ -14,7 +14,7 @@ before it, keyed with ``HMAC(secret_key, salt)``.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import collections.abc as cabc
 import hmac
 import time
@@ -27,14 +27,29 @@ from itsdangerous import BadSignature
 from itsdangerous import BadTimeSignature
 from itsdangerous import SignatureExpired
 
+# PERF: base64's urlsafe_* helpers are three Python calls each; the same
+# result is one binascii call and one translate.
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+# A zlib stream of two or more bytes is at least 10 bytes long: a 2-byte
+# header, a deflate block holding a literal and one more symbol (26 bits or
+# more) and a 4-byte checksum. A payload of at most this many bytes therefore
+# never compresses to the "len(payload) - 1" bytes the format asks for.
+_NEVER_COMPRESSES = 11
+
 
 def _b64encode(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
 def _b64decode(data: bytes) -> bytes:
+    # COMPAT: as base64.urlsafe_b64decode: characters outside the alphabet are
+    # skipped, "+" and "/" are accepted too.
     try:
-        return base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+        return binascii.a2b_base64(
+            data.translate(_FROM_URLSAFE) + b"=" * (-len(data) % 4)
+        )
     except ValueError as exc:
         raise BadData("Invalid base64-encoded data") from exc
 
@@ -68,16 +83,17 @@ class CookieSigner:
         self._serializer = serializer
         self._digest = digest_method
 
-    def _signature(self, key: bytes, value: bytes) -> bytes:
-        return hmac.new(key, value, self._digest).digest()
-
     def dumps(self, obj: t.Any) -> str:
         """Serialise, sign and timestamp ``obj``."""
         payload = _to_bytes(self._serializer.dumps(obj))
-        compressed = zlib.compress(payload)
-        if len(compressed) < len(payload) - 1:
-            body = b"." + _b64encode(compressed)
-        else:
+        body = None
+        # PERF: zlib.compress sets up (and frees) a few hundred KB of state;
+        # skipped where its output could not be used.
+        if len(payload) > _NEVER_COMPRESSES:
+            compressed = zlib.compress(payload)
+            if len(compressed) < len(payload) - 1:
+                body = b"." + _b64encode(compressed)
+        if body is None:
             body = _b64encode(payload)
         stamp = int(time.time())
         value = (
@@ -85,7 +101,8 @@ class CookieSigner:
             + b"."
             + _b64encode(stamp.to_bytes((stamp.bit_length() + 7) // 8, "big"))
         )
-        signature = _b64encode(self._signature(self._keys[-1], value))
+        # PERF: the one-shot hmac.digest builds no HMAC object.
+        signature = _b64encode(hmac.digest(self._keys[-1], value, self._digest))
         return (value + b"." + signature).decode("ascii")
 
     def loads(self, signed: str | bytes, max_age: int) -> t.Any:
@@ -100,11 +117,12 @@ class CookieSigner:
         if not sep:
             raise BadSignature("No '.' found in value")
         expected = _b64decode(signature)
+        digest = self._digest
         # SECURITY: constant-time comparison against every accepted key.
-        if not any(
-            hmac.compare_digest(self._signature(key, value), expected)
-            for key in self._keys
-        ):
+        for key in self._keys:
+            if hmac.compare_digest(hmac.digest(key, value, digest), expected):
+                break
+        else:
             raise BadSignature("Signature does not match")
         body, sep, stamp_text = value.rpartition(b".")
         if not sep:
