@@ -72,7 +72,7 @@ class Edge:
 class Node:
     """A trie node: the rules that end here and the edges that leave it."""
 
-    __slots__ = ("static", "dynamic", "rules", "lenient")
+    __slots__ = ("static", "dynamic", "rules", "lenient", "simple")
 
     def __init__(self) -> None:
         self.static: dict[str, Node] = {}
@@ -80,6 +80,8 @@ class Node:
         self.rules: list[Rule] = []
         # True when a rule here matches with an extra trailing slash.
         self.lenient = False
+        # True when the static edges are the only way on (set by _finish).
+        self.simple = False
 
 
 class Matcher:
@@ -123,6 +125,7 @@ class Matcher:
 
     def _finish(self, node: Node) -> None:
         node.dynamic.sort(key=lambda edge: edge.part.weight)
+        node.simple = not node.dynamic and not node.lenient
         for child in node.static.values():
             self._finish(child)
         for edge in node.dynamic:
@@ -248,15 +251,16 @@ def _walk(
         if index == count:
             return _end(node, values, method, websocket, misses)
         part = parts[index]
-        static = node.static
-        if not node.dynamic and not node.lenient:
+        if node.simple:
             # PERF: no alternative at this node, so follow the static edge
             # in this loop instead of recursing.
-            if part not in static:
+            child = node.static.get(part)
+            if child is None:
                 return None
-            node = static[part]
+            node = child
             index += 1
             continue
+        static = node.static
         if part in static:
             found = _walk(
                 static[part], parts, index + 1, count, values, method, websocket, misses
