@@ -23,6 +23,7 @@ from .http.errors import HTTPParseError
 from .http.errors import MalformedError
 from .http.errors import shorten
 from .http.forms import UrlencodedDecoder
+from .http.forms import decode_urlencoded
 from .http.headers import parse_options_header
 from .http.multipart import Data
 from .http.multipart import Epilogue
@@ -91,7 +92,7 @@ def default_stream_factory(
     """
     if total_content_length is not None and total_content_length <= SPOOL_THRESHOLD:
         return BytesIO()
-    return t.cast(t.IO[bytes], SpooledTemporaryFile(max_size=SPOOL_THRESHOLD))
+    return t.cast("t.IO[bytes]", SpooledTemporaryFile(max_size=SPOOL_THRESHOLD))
 
 
 class _Upload:
@@ -110,8 +111,8 @@ class _Upload:
         if self.spill and self.size > SPOOL_THRESHOLD:
             # PERF: uploads under the threshold never touch the disk, and stay
             # a plain BytesIO rather than a SpooledTemporaryFile.
-            memory = t.cast(BytesIO, self.stream)
-            self.stream = t.cast(t.IO[bytes], TemporaryFile("w+b"))
+            memory = t.cast("BytesIO", self.stream)
+            self.stream = t.cast("t.IO[bytes]", TemporaryFile("w+b"))
             self.stream.write(memory.getbuffer())
             memory.close()
             self.spill = False
@@ -302,12 +303,17 @@ class FormDataParser:
         self, stream: t.IO[bytes], content_length: int | None = None
     ) -> tuple[MultiDict[str, t.Any], MultiDict[str, t.Any]]:
         # SECURITY: max_form_parts also bounds the number of urlencoded pairs.
-        decoder = UrlencodedDecoder(self.max_form_memory_size, self.max_form_parts)
-        read = stream.read
         if content_length is not None and content_length <= CHUNK_SIZE:
             # PERF: a small body of known length is read and decoded at once.
-            return self.cls(decoder.decode(read(content_length))), self.cls()
-        pairs: list[tuple[str, str]] = []
+            pairs = decode_urlencoded(
+                stream.read(content_length),
+                self.max_form_memory_size,
+                self.max_form_parts,
+            )
+            return self.cls(pairs), self.cls()
+        decoder = UrlencodedDecoder(self.max_form_memory_size, self.max_form_parts)
+        read = stream.read
+        pairs = []
         while chunk := read(CHUNK_SIZE):
             pairs += decoder.feed(chunk)
         pairs += decoder.close()

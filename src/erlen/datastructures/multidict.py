@@ -91,7 +91,16 @@ class MultiDict(TypeConversionDict[K, V]):
         if mapping is None:
             super().__init__()
             return
-        lists: dict[t.Any, list[t.Any]] = {}
+        lists: dict[t.Any, list[t.Any]]
+        if type(mapping) is list:
+            # PERF: request.args and form are built from a list of pairs. When
+            # no key repeats (the common case) one dict comprehension builds
+            # every value list; otherwise the pairs are grouped one by one.
+            lists = {key: [value] for key, value in mapping}
+            if len(lists) == len(mapping):
+                dict.__init__(self, lists)
+                return
+        lists = {}
         if isinstance(mapping, MultiDict):
             # lists() rather than the stored dict: a CombinedMultiDict stores
             # nothing itself.
@@ -127,9 +136,6 @@ class MultiDict(TypeConversionDict[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         _dict_setitem(self, key, [value])
-
-    def __iter__(self) -> cabc.Iterator[K]:
-        return dict.__iter__(self)
 
     @t.overload  # type: ignore[override]  # adds ``type``
     def get(self, key: K) -> V | None: ...

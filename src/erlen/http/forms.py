@@ -5,7 +5,46 @@ from __future__ import annotations
 from .errors import LimitExceededError
 from .urls import parse_query_pairs
 
-__all__ = ["UrlencodedDecoder"]
+__all__ = ["UrlencodedDecoder", "decode_urlencoded"]
+
+
+def decode_urlencoded(
+    data: bytes, max_form_memory_size: int | None = None, max_pairs: int | None = None
+) -> list[tuple[str, str]]:
+    """Decode a whole urlencoded body in one step.
+
+    The rules and limits are those of :class:`UrlencodedDecoder`, without its
+    buffering: the caller has read a body of known, bounded length.
+
+    >>> decode_urlencoded(b"a=1&b=x+y")
+    [('a', '1'), ('b', 'x y')]
+
+    :param data: the whole body.
+    :param max_form_memory_size: the most bytes one encoded ``key=value``
+        piece may have, or ``None`` for no limit.
+    :param max_pairs: the most pairs the body may have, or ``None``.
+    :raises LimitExceededError: (413) a piece or the pair count is over its
+        limit.
+    """
+    # PERF: pieces are measured one by one only when the body could hold one
+    # over the limit.
+    if max_form_memory_size is not None and len(data) > max_form_memory_size:
+        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
+    pairs = parse_query_pairs(data)
+    _check_count(len(pairs), max_pairs)
+    return pairs
+
+
+def _check_piece(size: int, limit: int | None) -> None:
+    # SECURITY: one piece is buffered whole, so its size is bounded.
+    if limit is not None and size > limit:
+        raise LimitExceededError(f"A form field is over {limit} bytes.")
+
+
+def _check_count(count: int, limit: int | None) -> None:
+    # SECURITY: bounds the size of the MultiDict built from the body.
+    if limit is not None and count > limit:
+        raise LimitExceededError(f"The form has more than {limit} fields.")
 
 
 class UrlencodedDecoder:
@@ -59,11 +98,11 @@ class UrlencodedDecoder:
         # small chunks is not rescanned.
         end = pending.rfind(b"&", len(pending) - len(data))
         if end == -1:
-            self._check_piece(len(pending))
+            _check_piece(len(pending), self.max_form_memory_size)
             return []
         complete = bytes(pending[:end])
         del pending[: end + 1]
-        self._check_piece(len(pending))
+        _check_piece(len(pending), self.max_form_memory_size)
         return self._decode(complete)
 
     def close(self) -> list[tuple[str, str]]:
@@ -87,21 +126,13 @@ class UrlencodedDecoder:
         self._closed = True
         return self._decode(data)
 
-    def _check_piece(self, size: int) -> None:
-        limit = self.max_form_memory_size
-        # SECURITY: one piece is buffered whole, so its size is bounded.
-        if limit is not None and size > limit:
-            raise LimitExceededError(f"A form field is over {limit} bytes.")
-
     def _decode(self, complete: bytes) -> list[tuple[str, str]]:
         limit = self.max_form_memory_size
         # PERF: pieces are measured one by one only when the whole run could
         # hold one over the limit.
         if limit is not None and len(complete) > limit:
-            self._check_piece(max(map(len, complete.split(b"&"))))
+            _check_piece(max(map(len, complete.split(b"&"))), limit)
         pairs = parse_query_pairs(complete)
         self._count += len(pairs)
-        # SECURITY: bounds the size of the MultiDict built from the body.
-        if self.max_pairs is not None and self._count > self.max_pairs:
-            raise LimitExceededError(f"The form has more than {self.max_pairs} fields.")
+        _check_count(self._count, self.max_pairs)
         return pairs

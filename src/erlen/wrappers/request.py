@@ -28,6 +28,7 @@ from ..http.dates import parse_date
 from ..http.errors import HTTPParseError
 from ..http.etags import parse_etags
 from ..http.etags import parse_if_range_header
+from ..http.forms import decode_urlencoded
 from ..http.headers import parse_accept_header
 from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
@@ -38,6 +39,7 @@ from ..user_agent import UserAgent
 from ..utils import cached_property
 from ..wsgi import get_host
 from ..wsgi import get_input_stream
+from ..wsgi import read_small_body
 from ._app import app_config
 from ._app import app_debug
 from ._app import json_loads
@@ -47,12 +49,12 @@ from ._properties import parse_int
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+    from ..formparser import FormDataParser
     from ..routing import Rule
 
+_URLENCODED = "application/x-www-form-urlencoded"
 # The bodies Request.form and Request.files parse (FormDataParser.can_parse).
-_FORM_MIMETYPES = frozenset(
-    ("application/x-www-form-urlencoded", "multipart/form-data")
-)
+_FORM_MIMETYPES = frozenset((_URLENCODED, "multipart/form-data"))
 
 
 def _wsgi_text(value: str) -> str | bytes:
@@ -133,6 +135,16 @@ class Request:
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+
+    #: Whether ``stream`` is this class's own (set per subclass).
+    _default_stream: t.ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        from inspect import getattr_static
+
+        # PERF: computed once per class, so the body fast paths test a flag.
+        cls._default_stream = getattr_static(cls, "stream") is _REQUEST_STREAM
 
     def __init__(
         self,
@@ -430,7 +442,8 @@ class Request:
         """The body size limit: set per request, else ``MAX_CONTENT_LENGTH``."""
         if self._max_content_length is not None:
             return self._max_content_length
-        return t.cast("int | None", app_config("MAX_CONTENT_LENGTH"))
+        value: int | None = app_config("MAX_CONTENT_LENGTH")
+        return value
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
@@ -441,7 +454,8 @@ class Request:
         """The limit on in-memory form fields: per request, else the config."""
         if self._max_form_memory_size is not None:
             return self._max_form_memory_size
-        return t.cast("int | None", app_config("MAX_FORM_MEMORY_SIZE"))
+        value: int | None = app_config("MAX_FORM_MEMORY_SIZE")
+        return value
 
     @max_form_memory_size.setter
     def max_form_memory_size(self, value: int | None) -> None:
@@ -452,7 +466,8 @@ class Request:
         """The limit on multipart parts: per request, else ``MAX_FORM_PARTS``."""
         if self._max_form_parts is not None:
             return self._max_form_parts
-        return t.cast("int | None", app_config("MAX_FORM_PARTS"))
+        value: int | None = app_config("MAX_FORM_PARTS")
+        return value
 
     @max_form_parts.setter
     def max_form_parts(self, value: int | None) -> None:
@@ -492,7 +507,9 @@ class Request:
             self._load_form_data()
         data = self.__dict__.get("_cached_data")
         if data is None:
-            data = self.stream.read()
+            data = self._read_small_body()
+            if data is None:
+                data = self.stream.read()
             if cache:
                 self.__dict__["_cached_data"] = data
                 self.__dict__["stream"] = BytesIO(data)
@@ -505,44 +522,75 @@ class Request:
         """The body as bytes (form bodies are parsed and give ``b""``)."""
         return t.cast(bytes, self.get_data(parse_form_data=True))
 
-    def _load_form_data(self) -> None:
-        if "form" in self.__dict__:
-            return
-        mimetype = self._parsed_content_type[0].lower()
-        # PERF: bodies that are not forms never build a parser.
-        if mimetype in _FORM_MIMETYPES and "_cached_data" not in self.__dict__:
-            from ..formparser import FormDataParser
+    def _read_small_body(self) -> bytes | None:
+        """Read a body of declared length up to 64 KiB whole, or give ``None``.
 
-            parser = FormDataParser(
-                max_form_memory_size=self.max_form_memory_size,
-                max_content_length=self.max_content_length,
-                max_form_parts=self.max_form_parts,
-                cls=self.parameter_storage_class,
-            )
-            stream, form, files = parser.parse(
-                self.stream,
-                mimetype,
-                self.content_length,
-                self._parsed_content_type[1],
-            )
-            self.__dict__["stream"] = stream
-        else:
-            form = self.parameter_storage_class()
-            files = self.parameter_storage_class()
-        self.__dict__["form"] = form
-        self.__dict__["files"] = files
+        The exhausted :attr:`stream` is left behind, as if the body had been
+        read through it.
+        """
+        # PERF: skips building the stream and reading it in pieces. A subclass
+        # that replaces ``stream`` keeps the general path.
+        if "stream" in self.__dict__ or self.shallow or not self._default_stream:
+            return None
+        read = read_small_body(self.environ, self.max_content_length, _SMALL_BODY)
+        if read is None:
+            return None
+        self.__dict__["stream"], body = read
+        return body
+
+    def _load_form_data(self) -> None:
+        d = self.__dict__
+        if "form" in d:
+            return
+        mimetype, options = self._parsed_content_type
+        mimetype = mimetype.lower()
+        # PERF: bodies that are not forms never build a parser, and
+        # :attr:`files` is built only when asked for.
+        if mimetype not in _FORM_MIMETYPES or "_cached_data" in d:
+            d["form"] = self.parameter_storage_class()
+            return
+        if mimetype == _URLENCODED:
+            body = self._read_small_body()
+            if body is not None:
+                # PERF: a small urlencoded body is read once and decoded in one
+                # pass, with the limits of FormDataParser and no parser.
+                try:
+                    pairs = decode_urlencoded(
+                        body, self.max_form_memory_size, self.max_form_parts
+                    )
+                except HTTPParseError as error:
+                    raise http_error_for(error) from error
+                d["form"] = self.parameter_storage_class(pairs)
+                return
+        parser = (_form_parser_class or _import_form_parser())(
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts,
+            cls=self.parameter_storage_class,
+        )
+        d["stream"], d["form"], d["files"] = parser.parse(
+            self.stream, mimetype, self.content_length, options
+        )
 
     @property
     def form(self) -> MultiDict[str, str]:
         """The form fields of a urlencoded or multipart body."""
-        self._load_form_data()
-        return self.__dict__["form"]  # type: ignore[no-any-return]
+        form = self.__dict__.get("form")
+        if form is None:
+            self._load_form_data()
+            form = self.__dict__["form"]
+        return form  # type: ignore[no-any-return]
 
     @property
     def files(self) -> MultiDict[str, FileStorage]:
         """The uploaded files of a multipart body."""
-        self._load_form_data()
-        return self.__dict__["files"]  # type: ignore[no-any-return]
+        files = self.__dict__.get("files")
+        if files is None:
+            self._load_form_data()
+            files = self.__dict__.get("files")
+            if files is None:
+                files = self.__dict__["files"] = self.parameter_storage_class()
+        return files
 
     @cached_property
     def values(self) -> CombinedMultiDict[str, str]:
@@ -630,6 +678,24 @@ class Request:
 
 
 _MISSING: t.Any = object()
+_REQUEST_STREAM = Request.__dict__["stream"]
+# Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
+_SMALL_BODY = 64 * 1024
+
+
+_form_parser_class: type[FormDataParser] | None = None
+
+
+def _import_form_parser() -> type[FormDataParser]:
+    # PERF: imported on first use (not at module level: tempfile and the
+    # multipart decoder stay unloaded for apps that never read a form) and
+    # kept in a global, since an import statement in _load_form_data would
+    # cost about a microsecond on every request.
+    global _form_parser_class
+    from ..formparser import FormDataParser
+
+    _form_parser_class = FormDataParser
+    return FormDataParser
 
 
 def host_is_trusted(host: str, trusted_list: cabc.Iterable[str]) -> bool:

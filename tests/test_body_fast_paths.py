@@ -1,0 +1,472 @@
+"""The request-body fast paths give exactly what the general paths give.
+
+Each fast path (the one-pass urlencoded decoder, the single-read small body,
+the MultiDict built from a list of pairs, the lazily built ``files``) is run
+next to its general path on the same input, and the results are compared.
+"""
+
+from __future__ import annotations
+
+import io
+import typing as t
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erlen import exceptions
+from erlen.datastructures import ImmutableMultiDict
+from erlen.datastructures import MultiDict
+from erlen.http.errors import LimitExceededError
+from erlen.http.forms import UrlencodedDecoder
+from erlen.http.forms import decode_urlencoded
+from erlen.http.urls import _parse_plain_pairs
+from erlen.http.urls import parse_query_pairs
+from erlen.wrappers.request import Request
+from erlen.wsgi import LimitedStream
+from erlen.wsgi import read_small_body
+
+# -- erlen.http.urls: the one-pass decoder ----------------------------------------
+
+
+def general_pairs(body: bytes) -> list[tuple[str, str]]:
+    """The general path: a ``str`` query never takes the bytes fast path."""
+    return parse_query_pairs(body.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"a=%41+b", [("a", "A b")]),
+        (b"a=1&b=x+y", [("a", "1"), ("b", "x y")]),
+        (b"k%3Dx=v%26w", [("k=x", "v&w")]),
+        (b"a=%2B&b=%25", [("a", "+"), ("b", "%")]),
+        (b"a=%c3%a9%E2%98%95", [("a", "\u00e9\u2615")]),
+        (b"a=%ff%41", [("a", "%FFA")]),
+        (b"p=C%3A%5Cdir\\x41", [("p", "C:\\dir\\x41")]),
+        (b"a=&=b&+=+", [("a", ""), ("", "b"), (" ", " ")]),
+        (b"a=1&a=2+", [("a", "1"), ("a", "2 ")]),
+    ],
+)
+def test_plain_pairs_fast_path(body: bytes, expected: list[tuple[str, str]]) -> None:
+    assert _parse_plain_pairs(body) == expected
+    assert parse_query_pairs(body) == expected
+    assert general_pairs(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",  # no piece at all
+        b"a+b",  # a piece without "="
+        b"a=1&b",  # a later piece without "="
+        b"a=1=2+",  # a second "=" in a piece
+        b"a=1&&b=2+",  # an empty piece
+        b"a=1&+",  # a trailing piece without "="
+        b"a=1&",  # a trailing "&"
+        b"a=\x00+",  # a raw NUL
+        b"a=%00+",  # an escaped NUL
+        b"a=%4+",  # an escape cut short
+        b"a=%zz+",  # not hex
+        b"a=%",  # "%" at the end
+    ],
+)
+def test_plain_pairs_declines_and_general_path_answers(body: bytes) -> None:
+    assert _parse_plain_pairs(body) is None
+    assert parse_query_pairs(body) == general_pairs(body)
+
+
+def test_non_ascii_bytes_and_other_separators_keep_the_general_path() -> None:
+    assert parse_query_pairs(b"a=\xc3\xa9+%41") == [("a", "\u00e9 A")]
+    assert parse_query_pairs(b"a=\xff+") == [("a", "\ufffd ")]
+    assert parse_query_pairs(b"a=%41;b=+", separator=";") == [("a", "A"), ("b", " ")]
+
+
+def test_fast_path_pair_limit_is_414() -> None:
+    assert len(parse_query_pairs(b"a=+&" * 9 + b"a=+", max_pairs=10)) == 10
+    with pytest.raises(LimitExceededError) as info:
+        parse_query_pairs(b"a=+&" * 10 + b"a=+", max_pairs=10)
+    assert info.value.status_hint == 414
+
+
+_ASCII_QUERY = st.lists(
+    st.sampled_from(["a", "b", "=", "&", "+", "%", "%41", "%2b", "%c3%a9", "%ff"])
+    | st.sampled_from(["%00", "\\", "\\x41", "%3D", "%26", "4", "f", " ", "\x00"]),
+    max_size=20,
+).map(lambda pieces: "".join(pieces).encode("ascii"))
+
+
+@given(_ASCII_QUERY)
+def test_bytes_fast_path_matches_general_path(body: bytes) -> None:
+    assert parse_query_pairs(body) == general_pairs(body)
+    plain = _parse_plain_pairs(body)
+    if plain is not None:
+        assert plain == general_pairs(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"a=%41&" * 300_000 + b"z=+",
+        b"%41" * 700_000 + b"=+",
+        b"=+" + b"%" * 2_000_000,
+        b"a=+" + b"=" * 2_000_000,
+        b"a=+" + b"&" * 2_000_000,
+        b"a=+" + b"\\" * 2_000_000,
+    ],
+)
+def test_fast_path_megabytes_finish(body: bytes) -> None:
+    assert parse_query_pairs(body) == general_pairs(body)
+
+
+# -- erlen.http.forms: a whole body in one step ----------------------------------
+
+FORM_BODIES = [
+    b"",
+    b"a=1",
+    b"first=Ada&last=Love+lace&mail=ada%40example.org&cafe=caf%C3%A9",
+    b"a=1&a=2&b",
+    b"&&a=1=2&",
+    b"a=%FF&b=%zz&c=%",
+    b"a=\xc3\xa9&b=\xff",
+]
+
+
+@pytest.mark.parametrize("body", FORM_BODIES)
+def test_decode_urlencoded_matches_the_incremental_decoder(body: bytes) -> None:
+    decoder = UrlencodedDecoder()
+    expected = decoder.feed(body) + decoder.close()
+    assert decode_urlencoded(body) == expected
+    assert decode_urlencoded(body, 1000, 1000) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "max_form_memory_size", "max_pairs"),
+    [
+        (b"a=" + b"x" * 10, 11, None),  # one piece over the limit
+        (b"a=1&b=" + b"x" * 10, 11, None),  # the last piece over the limit
+        (b"a=1&b=2&c=3", None, 2),  # more pairs than allowed
+        (b"a=+&b=+&c=+", None, 2),  # ... on the fast path too
+    ],
+)
+def test_decode_urlencoded_limits_are_413(
+    body: bytes, max_form_memory_size: int | None, max_pairs: int | None
+) -> None:
+    with pytest.raises(LimitExceededError) as info:
+        decode_urlencoded(body, max_form_memory_size, max_pairs)
+    assert info.value.status_hint == 413
+
+
+def test_decode_urlencoded_long_body_of_short_pieces_is_within_limits() -> None:
+    body = b"&".join(b"k%d=v+%d" % (i, i) for i in range(100))
+    assert len(body) > 20
+    pairs = decode_urlencoded(body, 20, 100)
+    assert pairs[99] == ("k99", "v 99")
+
+
+# -- erlen.datastructures: a MultiDict from a list of pairs ------------------------
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [],
+        [("a", "1")],
+        [("a", "1"), ("b", "2")],
+        [("a", "1"), ("b", "2"), ("a", "3")],  # a repeated key: grouped
+        [("a", "1"), ("a", "1")],
+    ],
+)
+@pytest.mark.parametrize("cls", [MultiDict, ImmutableMultiDict])
+def test_multidict_from_list_matches_other_sources(
+    cls: type[MultiDict[str, str]], pairs: list[tuple[str, str]]
+) -> None:
+    from_list = cls(pairs)
+    from_iterator = cls(iter(pairs))
+    # values of a repeated key are grouped under its first position
+    assert sorted(from_list.items(multi=True)) == sorted(pairs)
+    assert list(from_list.items(multi=True)) == list(from_iterator.items(multi=True))
+    assert list(from_list.lists()) == list(from_iterator.lists())
+    assert type(from_list) is cls
+    for key, values in from_list.lists():
+        assert from_list[key] == values[0]
+
+
+def test_multidict_from_list_keeps_separate_value_lists() -> None:
+    md = MultiDict([("a", "1"), ("b", "2")])
+    md.add("a", "3")
+    assert md.getlist("a") == ["1", "3"]
+    assert md.getlist("b") == ["2"]
+
+
+def test_multidict_iterates_its_keys() -> None:
+    md = MultiDict([("a", "1"), ("b", "2"), ("a", "3")])
+    assert list(md) == ["a", "b"]
+    assert {key: md[key] for key in md} == {"a": "1", "b": "2"}
+
+
+# -- erlen.wsgi: the single-read small body -----------------------------------------
+
+
+class ShortReads(io.BytesIO):
+    """A WSGI input that returns at most ``step`` bytes per read."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        super().__init__(data)
+        self.step = step
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(-1 if size is None else size)
+        if size is None or size < 0:
+            size = self.step
+        return super().read(min(size, self.step))
+
+
+def body_environ(body: bytes, **extra: t.Any) -> dict[str, t.Any]:
+    environ: dict[str, t.Any] = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    environ.update(extra)
+    return environ
+
+
+def test_read_small_body_reads_once_and_leaves_an_exhausted_stream() -> None:
+    environ = body_environ(b"hello world")
+    read = read_small_body(environ, None, 100)
+    assert read is not None
+    stream, body = read
+    assert body == b"hello world"
+    assert isinstance(stream, LimitedStream)
+    assert stream.tell() == 11 and stream.is_exhausted
+    assert stream.read() == b""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"CONTENT_LENGTH": "101"},  # over the size limit
+        {"CONTENT_LENGTH": ""},  # unknown
+        {"HTTP_TRANSFER_ENCODING": "chunked"},  # unknown
+    ],
+)
+def test_read_small_body_declines_without_reading(extra: dict[str, str]) -> None:
+    environ = body_environ(b"x" * 101, **extra)
+    assert read_small_body(environ, None, 100) is None
+    assert environ["wsgi.input"].tell() == 0
+
+
+def test_read_small_body_empty_body_reads_nothing() -> None:
+    environ = body_environ(b"", **{"wsgi.input": ShortReads(b"ignored", 1)})
+    read = read_small_body(environ, None, 100)
+    assert read is not None and read[1] == b""
+    assert environ["wsgi.input"].sizes == []
+
+
+def test_read_small_body_assembles_short_reads_without_reading_past_the_end() -> None:
+    stream = ShortReads(b"abcdefghij" + b"NEXT", 4)
+    environ = body_environ(b"abcdefghij", **{"wsgi.input": stream})
+    read = read_small_body(environ, None, 100)
+    assert read is not None and read[1] == b"abcdefghij"
+    assert stream.sizes == [10, 6, 2]
+    assert stream.read(100) == b"NEXT"
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ({"CONTENT_LENGTH": "11"}, exceptions.RequestEntityTooLarge),  # over max
+        ({"CONTENT_LENGTH": "-1"}, exceptions.BadRequest),
+        ({"CONTENT_LENGTH": "1e3"}, exceptions.BadRequest),
+        ({"CONTENT_LENGTH": "\u0661"}, exceptions.BadRequest),  # Arabic-Indic one
+    ],
+)
+def test_read_small_body_refuses_bad_lengths(
+    extra: dict[str, str], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        read_small_body(body_environ(b"x" * 11, **extra), 10, 100)
+
+
+def test_read_small_body_truncated_body_is_client_disconnected() -> None:
+    environ = body_environ(b"abc", CONTENT_LENGTH="10")
+    with pytest.raises(exceptions.ClientDisconnected):
+        read_small_body(environ, None, 100)
+
+
+# -- erlen.wrappers.request: form and get_data ------------------------------------
+
+
+def form_request(body: bytes, cls: type[Request] = Request, **extra: t.Any) -> Request:
+    environ = body_environ(
+        body, CONTENT_TYPE="application/x-www-form-urlencoded", **extra
+    )
+    return cls(environ)
+
+
+class StreamingRequest(Request):
+    """Replaces ``stream``, so every body goes through the general path."""
+
+    @property
+    def stream(self) -> t.IO[bytes]:
+        return self.environ["wsgi.input"]  # type: ignore[no-any-return]
+
+
+class ChildOfStreaming(StreamingRequest):
+    pass
+
+
+class PlainSubclass(Request):
+    pass
+
+
+def test_subclass_flags_say_which_stream_is_used() -> None:
+    assert Request._default_stream
+    assert PlainSubclass._default_stream
+    assert not StreamingRequest._default_stream
+    assert not ChildOfStreaming._default_stream
+
+
+@pytest.mark.parametrize("body", FORM_BODIES)
+def test_form_fast_path_matches_general_path(body: bytes) -> None:
+    fast = form_request(body)
+    general = form_request(body, StreamingRequest)
+    assert list(fast.form.items(multi=True)) == list(general.form.items(multi=True))
+    assert type(fast.form) is type(general.form) is ImmutableMultiDict
+    # the urlencoded fast path leaves no files behind until they are asked for
+    assert "files" not in fast.__dict__
+    assert fast.files == general.files == {}
+    assert type(fast.files) is ImmutableMultiDict
+    assert fast.files is fast.files
+    assert fast.get_data() == general.get_data() == b""
+
+
+def test_form_fast_path_leaves_the_consumed_stream() -> None:
+    request = form_request(b"a=1&b=2")
+    assert request.form["b"] == "2"
+    assert isinstance(request.stream, LimitedStream)
+    assert request.stream.tell() == 7
+    assert request.stream.read() == b""
+
+
+def test_large_form_takes_the_streaming_parser() -> None:
+    body = b"&".join(b"k%d=v+%d" % (i, i) for i in range(10_000))
+    assert len(body) > 64 * 1024
+    request = form_request(body)
+    assert request.form["k9999"] == "v 9999"
+    assert len(request.form) == 10_000
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "body"),
+    [
+        ("max_form_memory_size", 5, b"a=123456"),
+        ("max_form_parts", 2, b"a=1&b=2&c=3"),
+        ("max_form_parts", 2, b"a=+&b=+&c=+"),
+        ("max_content_length", 5, b"a=123456"),
+    ],
+)
+@pytest.mark.parametrize("cls", [Request, StreamingRequest])
+def test_form_limits_are_413_on_both_paths(
+    cls: type[Request], attribute: str, value: int, body: bytes
+) -> None:
+    request = form_request(body, cls)
+    setattr(request, attribute, value)
+    with pytest.raises(exceptions.RequestEntityTooLarge):
+        _ = request.form
+
+
+def test_truncated_form_body_is_400() -> None:
+    request = form_request(b"a=1", CONTENT_LENGTH="10")
+    with pytest.raises(exceptions.ClientDisconnected):
+        _ = request.form
+
+
+def test_shallow_request_refuses_to_read_the_form() -> None:
+    environ = body_environ(b"a=1", CONTENT_TYPE="application/x-www-form-urlencoded")
+    request = Request(environ, shallow=True)
+    with pytest.raises(RuntimeError, match="shallow"):
+        _ = request.form
+
+
+def test_form_after_get_data_is_empty_on_both_paths() -> None:
+    for cls in (Request, StreamingRequest):
+        request = form_request(b"a=1", cls)
+        assert request.get_data() == b"a=1"
+        assert request.form == {}
+        assert request.get_data() == b"a=1"
+
+
+def test_non_form_body_has_empty_form_and_files() -> None:
+    request = Request(body_environ(b"{}", CONTENT_TYPE="application/json"))
+    assert request.form == {} and request.files == {}
+    assert "form" in request.__dict__
+    assert request.get_data() == b"{}"
+
+
+@pytest.mark.parametrize("cache", [True, False])
+@pytest.mark.parametrize("cls", [Request, StreamingRequest])
+def test_get_data_fast_path_matches_general_path(
+    cls: type[Request], cache: bool
+) -> None:
+    request = cls(body_environ(b'{"a": 1}', CONTENT_TYPE="application/json"))
+    assert request.get_data(cache=cache) == b'{"a": 1}'
+    assert request.get_data() == (b'{"a": 1}' if cache else b"")
+
+
+def test_get_data_fast_path_caches_a_fresh_stream() -> None:
+    request = Request(body_environ(b"payload"))
+    assert request.get_data() == b"payload"
+    assert type(request.stream) is io.BytesIO
+    assert request.stream.read() == b"payload"
+
+
+def test_get_data_without_cache_leaves_the_exhausted_stream() -> None:
+    request = Request(body_environ(b"payload"))
+    assert request.get_data(cache=False) == b"payload"
+    assert isinstance(request.stream, LimitedStream)
+    assert request.stream.read() == b""
+
+
+def test_get_data_after_stream_access_reads_the_stream() -> None:
+    request = Request(body_environ(b"payload"))
+    assert request.stream.read(3) == b"pay"
+    assert request.get_data() == b"load"
+
+
+def test_get_data_large_or_unknown_length_takes_the_stream() -> None:
+    big = b"x" * (64 * 1024 + 1)
+    assert Request(body_environ(big)).get_data() == big
+    terminated = body_environ(b"abc", **{"wsgi.input_terminated": True})
+    del terminated["CONTENT_LENGTH"]
+    assert Request(terminated).get_data() == b"abc"
+
+
+def test_get_data_truncated_body_is_400() -> None:
+    request = Request(body_environ(b"abc", CONTENT_LENGTH="5"))
+    with pytest.raises(exceptions.ClientDisconnected):
+        request.get_data()
+
+
+def test_get_json_through_the_app_uses_the_fast_path() -> None:
+    from erlen import Erlen
+
+    app = Erlen(__name__)
+
+    @app.post("/echo")
+    def echo() -> t.Any:
+        from erlen import request
+
+        return {"got": request.get_json(), "form": request.form.to_dict()}
+
+    rv = app.test_client().post("/echo", json={"a": [1, 2]})
+    assert rv.status_code == 200
+    assert rv.get_json() == {"got": {"a": [1, 2]}, "form": {}}
+
+
+def test_limited_stream_still_reads_through_a_buffer() -> None:
+    # readinto() serves io.BufferedReader, which the fast paths no longer use
+    buffered = io.BufferedReader(LimitedStream(io.BytesIO(b"abcdef"), 4))
+    assert buffered.read() == b"abcd"
