@@ -252,6 +252,20 @@ class TagDateTime(JSONTag):
         return parse_date(value)
 
 
+_BUILTIN_TAG_CLASSES: list[type[JSONTag]] = [
+    TagDict,
+    PassDict,
+    TagTuple,
+    PassList,
+    TagBytes,
+    TagMarkup,
+    TagUUID,
+    TagDateTime,
+]
+# The exact types JSON reads and writes as they are.
+_PLAIN_JSON_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 class TaggedJSONSerializer:
     """Serialise values to compact tagged JSON and back.
 
@@ -259,25 +273,25 @@ class TaggedJSONSerializer:
     one-key object whose key is a registered tag key is converted back.
     """
 
-    __slots__ = ("order", "tags")
+    __slots__ = ("_builtin_order", "order", "tags")
 
     #: The tag classes registered by a new serializer, in this order.
-    default_tags: t.ClassVar[list[type[JSONTag]]] = [
-        TagDict,
-        PassDict,
-        TagTuple,
-        PassList,
-        TagBytes,
-        TagMarkup,
-        TagUUID,
-        TagDateTime,
-    ]
+    default_tags: t.ClassVar[list[type[JSONTag]]] = list(_BUILTIN_TAG_CLASSES)
 
     def __init__(self) -> None:
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
         for cls in self.default_tags:
             self.register(cls)
+        # PERF: while ``order`` still holds exactly the built-in tags (nothing
+        # registered or inserted since) and ``tag`` is not overridden, values
+        # of the JSON types are tagged by exact type, without asking each tag.
+        self._builtin_order: list[JSONTag] | None = None
+        if (
+            type(self).tag is TaggedJSONSerializer.tag
+            and [type(tag) for tag in self.order] == _BUILTIN_TAG_CLASSES
+        ):
+            self._builtin_order = list(self.order)
 
     def register(
         self,
@@ -308,6 +322,27 @@ class TaggedJSONSerializer:
 
     def tag(self, value: t.Any) -> t.Any:
         """Return ``value`` in tagged form (the first matching tag wins)."""
+        if self.order == self._builtin_order:
+            return self._tag_builtin(value)
+        return self._tag_in_order(value)
+
+    def _tag_builtin(self, value: t.Any) -> t.Any:
+        """Tag ``value`` as the built-in tags would, by exact type where it can."""
+        kind = type(value)
+        if kind in _PLAIN_JSON_TYPES:
+            # No built-in tag takes these (none has __html__).
+            return value
+        if kind is dict:
+            # COMPAT: a one-key dict whose key is a tag key is TagDict's.
+            if len(value) != 1 or next(iter(value)) not in self.tags:
+                tag = self._tag_builtin
+                return {key: tag(item) for key, item in value.items()}
+        elif kind is list:
+            tag = self._tag_builtin
+            return [tag(item) for item in value]
+        return self._tag_in_order(value)
+
+    def _tag_in_order(self, value: t.Any) -> t.Any:
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
@@ -330,7 +365,13 @@ class TaggedJSONSerializer:
         """Untag ``value`` and everything inside it, innermost first."""
         if isinstance(value, dict):
             untag_scan = self._untag_scan
-            return self.untag({key: untag_scan(item) for key, item in value.items()})
+            # PERF: strings and numbers, most of a session, need no call.
+            return self.untag(
+                {
+                    key: item if type(item) in _PLAIN_JSON_TYPES else untag_scan(item)
+                    for key, item in value.items()
+                }
+            )
         if isinstance(value, list):
             untag_scan = self._untag_scan
             return [untag_scan(item) for item in value]
