@@ -258,3 +258,34 @@ def test_dump_cookie_round_trips_through_parse_cookie(value: str) -> None:
     except UnicodeError:
         return
     assert parse_cookie(header.rpartition("; Path=/")[0]) == [("k", value)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "",
+        "/a/b-c_d.e~f/%41!$&'()*+,:=@",
+        "/with space",
+        "/é",
+        "/a?b#c",
+        '/"quote"',
+        "/semi;colon",
+        "/\x00\x7f",
+        None,
+    ],
+)
+def test_dump_cookie_path_quoting_matches_werkzeug(path: str | None) -> None:
+    from werkzeug.http import dump_cookie as werkzeug_dump_cookie
+
+    assert dump_cookie("k", "v", path=path) == werkzeug_dump_cookie("k", "v", path=path)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain.value-_~", "a b", "é", '"', "\\", ";", ",", "\x00", "\x7f", "x" * 50],
+)
+def test_dump_cookie_value_quoting_matches_werkzeug(value: str) -> None:
+    from werkzeug.http import dump_cookie as werkzeug_dump_cookie
+
+    assert dump_cookie("k", value) == werkzeug_dump_cookie("k", value)
