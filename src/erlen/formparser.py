@@ -103,27 +103,44 @@ class _Upload:
     def __init__(self, event: File, stream: t.IO[bytes] | None) -> None:
         self.event = event
         self.spill = stream is None
-        self.stream: t.IO[bytes] = BytesIO() if stream is None else stream
+        # None until the first write when the upload starts in memory.
+        self.stream: t.IO[bytes] | None = stream
         self.size = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, more_data: bool) -> t.IO[bytes]:
+        """Add ``data`` and return the stream that now holds the upload."""
+        stream = self.stream
+        if stream is None:
+            if not more_data and len(data) <= SPOOL_THRESHOLD:
+                # PERF: a file that arrives in one piece is wrapped, not
+                # copied: a BytesIO shares its initial bytes until written to.
+                self.stream = stream = BytesIO(data)
+                self.size = len(data)
+                return stream
+            stream = self.stream = BytesIO()
         self.size += len(data)
         if self.spill and self.size > SPOOL_THRESHOLD:
             # PERF: uploads under the threshold never touch the disk, and stay
             # a plain BytesIO rather than a SpooledTemporaryFile.
-            memory = t.cast("BytesIO", self.stream)
-            self.stream = t.cast("t.IO[bytes]", TemporaryFile("w+b"))
-            self.stream.write(memory.getbuffer())
+            memory = t.cast("BytesIO", stream)
+            stream = self.stream = t.cast("t.IO[bytes]", TemporaryFile("w+b"))
+            stream.write(memory.getbuffer())
             memory.close()
             self.spill = False
-        self.stream.write(data)
+        stream.write(data)
+        return stream
 
-    def finish(self) -> FileStorage:
-        self.stream.seek(0)
+    def finish(self, stream: t.IO[bytes]) -> FileStorage:
+        """Wrap ``stream`` (the last :meth:`write`'s) as a :class:`FileStorage`."""
+        stream.seek(0)
         event = self.event
         return FileStorage(
-            self.stream, event.filename, event.name, headers=Headers(event.headers)
+            stream, event.filename, event.name, headers=Headers(event.headers)
         )
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
 
 
 class _MultipartCollector:
@@ -138,27 +155,31 @@ class _MultipartCollector:
         self.total_content_length = total_content_length
         self.fields: list[tuple[str, str]] = []
         self.files: list[tuple[str, FileStorage]] = []
-        self.field: Field | None = None
+        self.field_name = ""
         self.chunks: list[bytes] = []
         self.upload: _Upload | None = None
 
     def handle(self, event: Event) -> None:
         if type(event) is Data:
-            if self.upload is not None:
-                self.upload.write(event.data)
+            upload = self.upload
+            if upload is not None:
+                stream = upload.write(event.data, event.more_data)
                 if not event.more_data:
-                    self.files.append((self.upload.event.name, self.upload.finish()))
+                    self.files.append((upload.event.name, upload.finish(stream)))
                     self.upload = None
-            else:
+            elif event.more_data:
                 self.chunks.append(event.data)
-                if not event.more_data:
-                    # COMPAT: like Werkzeug, text is UTF-8 whatever a part's
-                    # charset or a "_charset_" field says; bad bytes are replaced.
-                    value = b"".join(self.chunks).decode("utf-8", "replace")
-                    self.fields.append((t.cast(Field, self.field).name, value))
+            else:
+                data = event.data
+                if self.chunks:
+                    self.chunks.append(data)
+                    data = b"".join(self.chunks)
                     self.chunks = []
+                # COMPAT: like Werkzeug, text is UTF-8 whatever a part's
+                # charset or a "_charset_" field says; bad bytes are replaced.
+                self.fields.append((self.field_name, data.decode("utf-8", "replace")))
         elif type(event) is Field:
-            self.field = event
+            self.field_name = event.name
         elif type(event) is File:
             self.upload = _Upload(event, self._open(event))
 
@@ -177,22 +198,37 @@ class _MultipartCollector:
     def close(self) -> None:
         """Close every stream opened so far (after an error)."""
         if self.upload is not None:
-            self.upload.stream.close()
+            self.upload.close()
         for _name, storage in self.files:
             storage.close()
 
 
+def _read_up_to(read: cabc.Callable[[int], bytes], length: int) -> bytes:
+    """Read ``length`` bytes (fewer at the end) in :data:`CHUNK_SIZE` pieces."""
+    chunks = []
+    while length > 0:
+        chunk = read(min(length, CHUNK_SIZE))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        length -= len(chunk)
+    return b"".join(chunks)
+
+
 def _iter_events(
-    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes]
+    decoder: MultipartDecoder,
+    read: cabc.Callable[[int], bytes],
+    first: bytes | None = None,
 ) -> cabc.Iterator[Event]:
-    """Feed ``decoder`` from ``read`` and yield its events up to the epilogue."""
-    first = True
+    """Feed ``decoder`` from ``read`` and yield its events up to the epilogue.
+
+    :param first: the start of the body, already read.
+    """
+    chunk = read(CHUNK_SIZE) if first is None else first
+    if not chunk:
+        # COMPAT: an empty body is an empty form, as in Werkzeug.
+        return
     while True:
-        chunk = read(CHUNK_SIZE)
-        if first and not chunk:
-            # COMPAT: an empty body is an empty form, as in Werkzeug.
-            return
-        first = False
         decoder.receive_data(chunk or None)
         event = decoder.next_event()
         while type(event) is not NeedData:
@@ -202,6 +238,7 @@ def _iter_events(
                 return
             yield event
             event = decoder.next_event()
+        chunk = read(CHUNK_SIZE)
 
 
 class FormDataParser:
@@ -331,8 +368,15 @@ class FormDataParser:
             max_parts=self.max_form_parts,
         )
         collector = _MultipartCollector(self.stream_factory, content_length)
+        read = stream.read
         try:
-            for event in _iter_events(decoder, stream.read):
+            first = None
+            if content_length is not None and content_length <= SPOOL_THRESHOLD:
+                # PERF: a body that stays in memory anyway is decoded in one
+                # pass: each part is found with one search and a file arrives
+                # as one piece (the reads stay CHUNK_SIZE at most).
+                first = _read_up_to(read, content_length)
+            for event in _iter_events(decoder, read, first):
                 collector.handle(event)
         except BaseException:
             collector.close()
