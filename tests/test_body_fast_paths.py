@@ -605,3 +605,64 @@ def test_multipart_upload_through_the_app() -> None:
         data={"title": "T", "file": (io.BytesIO(b"q" * 100_000), "q.bin")},
     )
     assert rv.get_json() == {"size": 100_000, "title": "T"}
+
+
+# -- the Content-Type of a request --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        "",
+        "application/json",
+        " application/json\t",
+        "Text/HTML",
+        "application/vnd.api+json",
+        "a\x00b",  # control characters are kept, as by parse_options_header
+        " \t ",
+        "x" * 256,  # the longest bare value the shortcut takes
+        "x" * 257,
+        "text/plain; charset=utf-8",
+        "multipart/form-data; boundary=B",
+        ";",
+    ],
+)
+def test_bare_mimetype_shortcut_matches_parse_options_header(raw: str | None) -> None:
+    from erlen.http.headers import parse_options_header
+
+    environ: dict[str, t.Any] = {"REQUEST_METHOD": "GET"}
+    if raw is not None:
+        environ["CONTENT_TYPE"] = raw
+    request = Request(environ)
+    expected = parse_options_header(raw or "")
+    assert request.mimetype == expected[0].lower()
+    assert request.mimetype_params == expected[1]
+
+
+def test_oversized_content_type_is_431() -> None:
+    request = Request({"CONTENT_TYPE": "x" * 70_000})
+    with pytest.raises(exceptions.RequestHeaderFieldsTooLarge):
+        _ = request.mimetype
+
+
+@pytest.mark.parametrize(
+    ("raw", "is_json"),
+    [
+        ("application/json", True),
+        ("Application/JSON", True),
+        ("application/problem+json; charset=utf-8", True),
+        ("application/jsonx", False),
+        ("text/json", False),
+        ("", False),
+    ],
+)
+def test_is_json(raw: str, is_json: bool) -> None:
+    assert Request({"CONTENT_TYPE": raw}).is_json is is_json
+
+
+def test_args_from_a_latin1_query_string() -> None:
+    # WSGI gives the raw bytes as latin-1 text; they are decoded as UTF-8
+    query = "a=caf\u00e9&b=%41".encode().decode("latin-1")
+    request = Request({"QUERY_STRING": query})
+    assert list(request.args.items(multi=True)) == [("a", "caf\u00e9"), ("b", "A")]

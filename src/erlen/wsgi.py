@@ -192,7 +192,7 @@ def get_content_length(environ: WSGIEnvironment) -> int | None:
 
 def read_small_body(
     environ: WSGIEnvironment, max_content_length: int | None, size_limit: int
-) -> tuple[t.IO[bytes], bytes] | None:
+) -> tuple[LimitedStream, bytes] | None:
     """Read a body of declared length up to ``size_limit`` bytes in one go.
 
     Gives ``(stream, body)``, where ``stream`` is the exhausted stream
@@ -216,7 +216,7 @@ def read_small_body(
         body = _read_rest(raw, body, length)
     stream = LimitedStream(raw, length)
     stream._pos = length
-    return t.cast("t.IO[bytes]", stream), body
+    return stream, body
 
 
 def _read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:

@@ -94,9 +94,12 @@ class MultiDict(TypeConversionDict[K, V]):
         lists: dict[t.Any, list[t.Any]]
         if type(mapping) is list:
             # PERF: request.args and form are built from a list of pairs. When
-            # no key repeats (the common case) one dict comprehension builds
-            # every value list; otherwise the pairs are grouped one by one.
-            lists = {key: [value] for key, value in mapping}
+            # no key repeats (the common case) one plain loop builds every
+            # value list (a loop, not a comprehension: no extra frame before
+            # Python 3.12); otherwise the pairs are grouped one by one.
+            lists = {}
+            for key, value in mapping:
+                lists[key] = [value]
             if len(lists) == len(mapping):
                 dict.__init__(self, lists)
                 return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from .errors import LimitExceededError
 from .urls import parse_query_pairs
 
@@ -31,7 +33,9 @@ def decode_urlencoded(
     if max_form_memory_size is not None and len(data) > max_form_memory_size:
         _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
     pairs = parse_query_pairs(data)
-    _check_count(len(pairs), max_pairs)
+    # SECURITY: bounds the size of the MultiDict built from the body.
+    if max_pairs is not None and len(pairs) > max_pairs:
+        _raise_too_many_fields(max_pairs)
     return pairs
 
 
@@ -41,10 +45,8 @@ def _check_piece(size: int, limit: int | None) -> None:
         raise LimitExceededError(f"A form field is over {limit} bytes.")
 
 
-def _check_count(count: int, limit: int | None) -> None:
-    # SECURITY: bounds the size of the MultiDict built from the body.
-    if limit is not None and count > limit:
-        raise LimitExceededError(f"The form has more than {limit} fields.")
+def _raise_too_many_fields(limit: int) -> t.NoReturn:
+    raise LimitExceededError(f"The form has more than {limit} fields.")
 
 
 class UrlencodedDecoder:
@@ -134,5 +136,7 @@ class UrlencodedDecoder:
             _check_piece(max(map(len, complete.split(b"&"))), limit)
         pairs = parse_query_pairs(complete)
         self._count += len(pairs)
-        _check_count(self._count, self.max_pairs)
+        # SECURITY: bounds the size of the MultiDict built from the body.
+        if self.max_pairs is not None and self._count > self.max_pairs:
+            _raise_too_many_fields(self.max_pairs)
         return pairs

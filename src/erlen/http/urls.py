@@ -306,7 +306,9 @@ def parse_query_pairs(
         if separator == "&" and raw.isascii() and (b"%" in raw or b"+" in raw):
             plain = _parse_plain_pairs(raw)
             if plain is not None:
-                return _check_pair_count(plain, max_pairs)
+                if max_pairs is not None and len(plain) > max_pairs:
+                    _raise_too_many_pairs(max_pairs)
+                return plain
         # PERF: nearly every query string is ASCII, and ASCII decoding skips
         # the UTF-8 state machine.
         query = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8", "replace")
@@ -328,16 +330,14 @@ def parse_query_pairs(
         else:
             flat = _decode_parts([part for pair in pairs for part in pair], plus)
             pairs = list(zip(flat[::2], flat[1::2], strict=True))
-    return _check_pair_count(pairs, max_pairs)
-
-
-def _check_pair_count(
-    pairs: list[tuple[str, str]], max_pairs: int | None
-) -> list[tuple[str, str]]:
     # SECURITY: bounds the size of the MultiDict built from the pairs. The
     # split itself is linear in the (server-bounded) length of the URI.
     if max_pairs is not None and len(pairs) > max_pairs:
-        raise LimitExceededError(
-            f"The query string has more than {max_pairs} parameters.", 414
-        )
+        _raise_too_many_pairs(max_pairs)
     return pairs
+
+
+def _raise_too_many_pairs(max_pairs: int) -> t.NoReturn:
+    raise LimitExceededError(
+        f"The query string has more than {max_pairs} parameters.", 414
+    )
