@@ -14,6 +14,8 @@ from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
 
 from ._cookie_signer import CookieSigner
+from ._session_save import is_plain
+from ._session_save import save_plain
 from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 
@@ -414,6 +416,9 @@ class SecureCookieSessionInterface(SessionInterface):
         :param session: the session to store.
         :param response: the response about to be sent.
         """
+        if is_plain(self, response, SecureCookieSessionInterface):
+            save_plain(self, app, session, response, SecureCookieSession)
+            return
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
