@@ -666,3 +666,8 @@ def test_args_from_a_latin1_query_string() -> None:
     query = "a=caf\u00e9&b=%41".encode().decode("latin-1")
     request = Request({"QUERY_STRING": query})
     assert list(request.args.items(multi=True)) == [("a", "caf\u00e9"), ("b", "A")]
+
+
+@pytest.mark.parametrize("content_length", [0, None])
+def test_multipart_empty_body_is_an_empty_form(content_length: int | None) -> None:
+    assert parse_multipart(b"", content_length) == ({}, [])

@@ -203,33 +203,37 @@ class _MultipartCollector:
             storage.close()
 
 
-def _read_up_to(read: cabc.Callable[[int], bytes], length: int) -> bytes:
-    """Read ``length`` bytes (fewer at the end) in :data:`CHUNK_SIZE` pieces."""
-    chunks = []
-    while length > 0:
-        chunk = read(min(length, CHUNK_SIZE))
+def _feed_up_to(
+    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes], length: int
+) -> int:
+    """Give ``decoder`` up to ``length`` bytes, read in :data:`CHUNK_SIZE` pieces.
+
+    Returns how many bytes were fed (fewer when the stream ends early).
+    """
+    fed = 0
+    while fed < length:
+        chunk = read(min(length - fed, CHUNK_SIZE))
         if not chunk:
             break
-        chunks.append(chunk)
-        length -= len(chunk)
-    return b"".join(chunks)
+        decoder.receive_data(chunk)
+        fed += len(chunk)
+    return fed
 
 
 def _iter_events(
-    decoder: MultipartDecoder,
-    read: cabc.Callable[[int], bytes],
-    first: bytes | None = None,
+    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes], fed: bool = False
 ) -> cabc.Iterator[Event]:
     """Feed ``decoder`` from ``read`` and yield its events up to the epilogue.
 
-    :param first: the start of the body, already read.
+    :param fed: the decoder already holds the start of the body.
     """
-    chunk = read(CHUNK_SIZE) if first is None else first
-    if not chunk:
-        # COMPAT: an empty body is an empty form, as in Werkzeug.
-        return
+    if not fed:
+        chunk = read(CHUNK_SIZE)
+        if not chunk:
+            # COMPAT: an empty body is an empty form, as in Werkzeug.
+            return
+        decoder.receive_data(chunk)
     while True:
-        decoder.receive_data(chunk or None)
         event = decoder.next_event()
         while type(event) is not NeedData:
             # SECURITY: the epilogue is never read, so garbage after the close
@@ -238,7 +242,7 @@ def _iter_events(
                 return
             yield event
             event = decoder.next_event()
-        chunk = read(CHUNK_SIZE)
+        decoder.receive_data(read(CHUNK_SIZE) or None)
 
 
 class FormDataParser:
@@ -370,13 +374,16 @@ class FormDataParser:
         collector = _MultipartCollector(self.stream_factory, content_length)
         read = stream.read
         try:
-            first = None
+            fed = False
             if content_length is not None and content_length <= SPOOL_THRESHOLD:
                 # PERF: a body that stays in memory anyway is decoded in one
                 # pass: each part is found with one search and a file arrives
                 # as one piece (the reads stay CHUNK_SIZE at most).
-                first = _read_up_to(read, content_length)
-            for event in _iter_events(decoder, read, first):
+                if not _feed_up_to(decoder, read, content_length):
+                    # COMPAT: an empty body is an empty form, as in Werkzeug.
+                    return self.cls(), self.cls()
+                fed = True
+            for event in _iter_events(decoder, read, fed):
                 collector.handle(event)
         except BaseException:
             collector.close()
