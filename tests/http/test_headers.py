@@ -453,3 +453,10 @@ def test_check_header_value_accepts(value: str) -> None:
 def test_check_header_value_refuses_newlines(value: str) -> None:
     with pytest.raises(ValueError, match="newline or NUL"):
         check_header_value(value)
+
+
+def test_empty_parameter_names_do_not_crash_the_dumpers() -> None:
+    # found by hypothesis: "*0" is a continuation of an empty name
+    assert parse_accept_header("a;*0=a") == [("a; =a", 1)]
+    assert dump_options_header("x", {"": "v"}) == "x; =v"
+    assert dump_header({"": "v"}) == "=v"

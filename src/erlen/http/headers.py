@@ -102,7 +102,7 @@ def dump_options_header(header: str | None, options: t.Mapping[str, t.Any]) -> s
     for key, value in options.items():
         if value is None:
             continue
-        if key[-1] == "*":
+        if key.endswith("*"):
             segments.append(f"{key}={value}")
         else:
             segments.append(f"{key}={quote_header_value(value)}")
@@ -120,7 +120,7 @@ def dump_header(iterable: dict[str, t.Any] | cabc.Iterable[t.Any]) -> str:
         for key, value in iterable.items():
             if value is None:
                 items.append(key)
-            elif key[-1] == "*":
+            elif key.endswith("*"):
                 items.append(f"{key}={value}")
             else:
                 items.append(f"{key}={quote_header_value(value)}")
@@ -208,7 +208,7 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
             result[key] = None
             continue
         text = text.strip(" \t")
-        if key[-1] == "*":
+        if key.endswith("*"):
             key = key[:-1]
             match = _EXT_VALUE_RE.fullmatch(text)
             if match is not None:
