@@ -671,3 +671,63 @@ def test_args_from_a_latin1_query_string() -> None:
 @pytest.mark.parametrize("content_length", [0, None])
 def test_multipart_empty_body_is_an_empty_form(content_length: int | None) -> None:
     assert parse_multipart(b"", content_length) == ({}, [])
+
+
+# -- erlen.http.multipart: the usual Content-Disposition --------------------------
+
+_DISPOSITION_TEXT = st.lists(
+    st.sampled_from(list('ab "\\%*;=\t\u00e9') + ["%22", "%41", "*0"]),
+    max_size=8,
+).map("".join)
+
+
+def _disposition_from_parser(disposition: str) -> tuple[str | None, str | None]:
+    from erlen.http.headers import parse_options_header
+
+    params = parse_options_header(disposition)[1]
+    return params.get("name"), params.get("filename")
+
+
+def _disposition_from_decoder(disposition: str) -> tuple[str | None, str | None]:
+    from erlen.http.errors import MalformedError
+    from erlen.http.multipart import File
+    from erlen.http.multipart import MultipartDecoder
+
+    decoder = MultipartDecoder(b"B")
+    try:
+        event = decoder._make_part_event((("Content-Disposition", disposition),))
+    except MalformedError:
+        return None, None
+    return event.name, event.filename if isinstance(event, File) else None
+
+
+@given(_DISPOSITION_TEXT, st.none() | _DISPOSITION_TEXT)
+def test_part_names_match_parse_options_header(name: str, filename: str | None) -> None:
+    disposition = f'form-data; name="{name}"'
+    if filename is not None:
+        disposition += f'; filename="{filename}"'
+    assert _disposition_from_decoder(disposition) == _disposition_from_parser(
+        disposition
+    )
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        'form-data; name="a"',
+        'form-data; name="a"; filename="b c.txt"',
+        'form-data; name=""; filename=""',
+        'form-data; name="a%22b"; filename="x%22y"',
+        'form-data; name="a\\"b"',
+        "form-data; name*=UTF-8''%C3%A9",
+        'form-data; filename="f"; name="n"',
+        "form-data; name=a",
+        'Form-Data; NAME="a"',
+        'form-data;name="a"',
+        'attachment; name="a"',
+    ],
+)
+def test_part_name_table_matches_parse_options_header(disposition: str) -> None:
+    assert _disposition_from_decoder(disposition) == _disposition_from_parser(
+        disposition
+    )
