@@ -24,6 +24,8 @@ from erlen.http.urls import _parse_plain_pairs
 from erlen.http.urls import parse_query_pairs
 from erlen.wrappers.request import Request
 from erlen.wsgi import LimitedStream
+from erlen.wsgi import exhausted_stream
+from erlen.wsgi import get_input_stream
 from erlen.wsgi import read_small_body
 
 # -- erlen.http.urls: the one-pass decoder ----------------------------------------
@@ -233,15 +235,17 @@ def body_environ(body: bytes, **extra: t.Any) -> dict[str, t.Any]:
     return environ
 
 
-def test_read_small_body_reads_once_and_leaves_an_exhausted_stream() -> None:
+def test_read_small_body_reads_once_and_the_exhausted_stream_matches() -> None:
     environ = body_environ(b"hello world")
-    read = read_small_body(environ, None, 100)
-    assert read is not None
-    stream, body = read
-    assert body == b"hello world"
+    assert read_small_body(environ, None, 100) == b"hello world"
+    stream = exhausted_stream(environ, 11)
     assert isinstance(stream, LimitedStream)
     assert stream.tell() == 11 and stream.is_exhausted
     assert stream.read() == b""
+    # the same state as the general path's stream after reading it whole
+    general = get_input_stream(body_environ(b"hello world"))
+    assert general.read() == b"hello world"
+    assert general.tell() == stream.tell() and general.read() == b""
 
 
 @pytest.mark.parametrize(
@@ -260,16 +264,14 @@ def test_read_small_body_declines_without_reading(extra: dict[str, str]) -> None
 
 def test_read_small_body_empty_body_reads_nothing() -> None:
     environ = body_environ(b"", **{"wsgi.input": ShortReads(b"ignored", 1)})
-    read = read_small_body(environ, None, 100)
-    assert read is not None and read[1] == b""
+    assert read_small_body(environ, None, 100) == b""
     assert environ["wsgi.input"].sizes == []
 
 
 def test_read_small_body_assembles_short_reads_without_reading_past_the_end() -> None:
     stream = ShortReads(b"abcdefghij" + b"NEXT", 4)
     environ = body_environ(b"abcdefghij", **{"wsgi.input": stream})
-    read = read_small_body(environ, None, 100)
-    assert read is not None and read[1] == b"abcdefghij"
+    assert read_small_body(environ, None, 100) == b"abcdefghij"
     assert stream.sizes == [10, 6, 2]
     assert stream.read(100) == b"NEXT"
 

@@ -192,12 +192,12 @@ def get_content_length(environ: WSGIEnvironment) -> int | None:
 
 def read_small_body(
     environ: WSGIEnvironment, max_content_length: int | None, size_limit: int
-) -> tuple[LimitedStream, bytes] | None:
+) -> bytes | None:
     """Read a body of declared length up to ``size_limit`` bytes in one go.
 
-    Gives ``(stream, body)``, where ``stream`` is the exhausted stream
-    :func:`get_input_stream` would have returned, or ``None`` (nothing read)
-    when the length is unknown or over ``size_limit``.
+    Gives the body, or ``None`` (nothing read) when the length is unknown or
+    over ``size_limit``. The input is then where :func:`get_input_stream`'s
+    stream would have left it; :func:`exhausted_stream` stands for that stream.
 
     :raises BadRequest: ``Content-Length`` is not valid.
     :raises RequestEntityTooLarge: the declared length is over the maximum.
@@ -209,14 +209,19 @@ def read_small_body(
     if max_content_length is not None and length > max_content_length:
         raise exceptions.RequestEntityTooLarge()
     raw: t.IO[bytes] = environ["wsgi.input"]
-    # PERF: one read() of the declared length straight from wsgi.input; the
-    # LimitedStream is built only as the exhausted stream left behind.
+    # PERF: one read() of the declared length straight from wsgi.input, with
+    # no LimitedStream in between.
     body = raw.read(length) if length else b""
     if len(body) < length:
         body = _read_rest(raw, body, length)
-    stream = LimitedStream(raw, length)
+    return body
+
+
+def exhausted_stream(environ: WSGIEnvironment, length: int) -> LimitedStream:
+    """Return the bounded stream of a ``length``-byte body already read to its end."""
+    stream = LimitedStream(environ["wsgi.input"], length)
     stream._pos = length
-    return stream, body
+    return stream
 
 
 def _read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:

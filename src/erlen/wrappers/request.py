@@ -37,6 +37,7 @@ from ..http.urls import parse_query_pairs
 from ..http.urls import uri_to_iri
 from ..user_agent import UserAgent
 from ..utils import cached_property
+from ..wsgi import exhausted_stream
 from ..wsgi import get_host
 from ..wsgi import get_input_stream
 from ..wsgi import read_small_body
@@ -494,6 +495,9 @@ class Request:
                 "This request was created with 'shallow=True', reading from the"
                 " input stream is disabled."
             )
+        length = self.__dict__.get("_body_length")
+        if length is not None:  # read whole by _read_small_body
+            return t.cast("t.IO[bytes]", exhausted_stream(self.environ, length))
         return get_input_stream(self.environ, self.max_content_length)
 
     @property
@@ -536,14 +540,20 @@ class Request:
         The exhausted :attr:`stream` is left behind, as if the body had been
         read through it.
         """
-        # PERF: skips building the stream and reading it in pieces. A subclass
-        # that replaces ``stream`` keeps the general path.
-        if "stream" in self.__dict__ or self.shallow or not self._default_stream:
+        # PERF: skips building the stream and reading it in pieces; the
+        # exhausted stream is built only if :attr:`stream` is asked for. A
+        # subclass that replaces ``stream`` keeps the general path.
+        d = self.__dict__
+        if (
+            "stream" in d
+            or "_body_length" in d
+            or self.shallow
+            or not self._default_stream
+        ):
             return None
-        read = read_small_body(self.environ, self.max_content_length, _SMALL_BODY)
-        if read is None:
-            return None
-        self.__dict__["stream"], body = read
+        body = read_small_body(self.environ, self.max_content_length, _SMALL_BODY)
+        if body is not None:
+            d["_body_length"] = len(body)
         return body
 
     def _load_form_data(self) -> None:
