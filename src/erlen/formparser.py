@@ -220,13 +220,18 @@ def _feed_up_to(
     return fed
 
 
-def _iter_events(
-    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes], fed: bool = False
-) -> cabc.Iterator[Event]:
-    """Feed ``decoder`` from ``read`` and yield its events up to the epilogue.
+def _decode_events(
+    decoder: MultipartDecoder,
+    read: cabc.Callable[[int], bytes],
+    handle: cabc.Callable[[Event], None],
+    fed: bool = False,
+) -> None:
+    """Feed ``decoder`` from ``read`` and ``handle`` its events up to the epilogue.
 
     :param fed: the decoder already holds the start of the body.
     """
+    # PERF: a plain loop calling ``handle``, not a generator: no resume per
+    # event.
     if not fed:
         chunk = read(CHUNK_SIZE)
         if not chunk:
@@ -240,7 +245,7 @@ def _iter_events(
             # delimiter costs nothing.
             if type(event) is Epilogue:
                 return
-            yield event
+            handle(event)
             event = decoder.next_event()
         decoder.receive_data(read(CHUNK_SIZE) or None)
 
@@ -383,8 +388,7 @@ class FormDataParser:
                     # COMPAT: an empty body is an empty form, as in Werkzeug.
                     return self.cls(), self.cls()
                 fed = True
-            for event in _iter_events(decoder, read, fed):
-                collector.handle(event)
+            _decode_events(decoder, read, collector.handle, fed)
         except BaseException:
             collector.close()
             raise

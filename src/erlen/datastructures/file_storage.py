@@ -47,7 +47,8 @@ class FileStorage:
                 # COMPAT: pseudo names such as "<stdin>" are not file names.
                 if filename[:1] == "<" and filename[-1:] == ">":
                     filename = None
-        else:
+        elif type(filename) is not str:
+            # PERF: a str (what the form parser gives) is already decoded.
             filename = os.fsdecode(filename)
         self.filename = filename
         if headers is None:
