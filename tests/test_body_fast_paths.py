@@ -7,6 +7,7 @@ next to its general path on the same input, and the results are compared.
 
 from __future__ import annotations
 
+import collections.abc as cabc
 import io
 import typing as t
 
@@ -733,3 +734,25 @@ def test_part_name_table_matches_parse_options_header(disposition: str) -> None:
     assert _disposition_from_decoder(disposition) == _disposition_from_parser(
         disposition
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ([("a", "1"), ("a", "2")], [("a", "1"), ("a", "2")]),
+        ((("a", "1"), ("b", "2")), [("a", "1"), ("b", "2")]),
+        ({"a": ["1", "2"], "b": "3"}, [("a", "1"), ("a", "2"), ("b", "3")]),
+        (MultiDict([("a", "1"), ("a", "2")]), [("a", "1"), ("a", "2")]),
+        (iter([("a", "1")]), [("a", "1")]),
+        ([], []),
+    ],
+)
+def test_iter_multi_items_sources(
+    source: t.Any, expected: list[tuple[str, str]]
+) -> None:
+    from erlen.datastructures import Headers
+    from erlen.datastructures import iter_multi_items
+
+    assert list(iter_multi_items(source)) == expected
+    if not isinstance(source, cabc.Iterator):
+        assert list(Headers(source).items()) == expected

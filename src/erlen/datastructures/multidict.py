@@ -59,7 +59,10 @@ def iter_multi_items(mapping: MultiValueSource[K, V]) -> cabc.Iterator[tuple[K, 
 
     :param mapping: a ``MultiDict``, a mapping or an iterable of pairs.
     """
-    if isinstance(mapping, MultiDict):
+    if type(mapping) is list or type(mapping) is tuple:
+        # PERF: pairs (a part's headers, parsed pairs) skip the ABC check.
+        yield from mapping
+    elif isinstance(mapping, MultiDict):
         yield from mapping.items(multi=True)
     elif isinstance(mapping, cabc.Mapping):
         for key, value in mapping.items():
