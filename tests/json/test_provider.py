@@ -457,3 +457,22 @@ def test_deep_nesting_in_a_request_body_is_400() -> None:
         "/", data=b"[" * 100_000, content_type="application/json"
     )
     assert rv.status_code == 400
+
+
+def test_shared_encoder_reports_cycles_and_depth_like_json_dumps() -> None:
+    app = FakeApp()
+    loop: dict[str, object] = {}
+    loop["self"] = loop
+    for encode in (app.json.dumps, app.json.response):
+        with pytest.raises(ValueError, match="Circular reference"):
+            encode(loop)
+    deep: dict[str, object] = {}
+    for _ in range(5000):
+        deep = {"a": deep}
+    with pytest.raises(RecursionError):
+        app.json.dumps(deep)
+    with pytest.raises(RecursionError):
+        make_flask_app().json.dumps(deep)
+    # the same object twice is not a cycle
+    twice = [1]
+    assert app.json.dumps({"a": twice, "b": twice}) == '{"a": [1], "b": [1]}'

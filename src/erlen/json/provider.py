@@ -131,10 +131,20 @@ class _Encoders:
 
     ``plain`` matches :func:`json.dumps`'s default separators, ``compact`` has no
     spaces and ``pretty`` indents by two; the ``*_args`` tuples are the C
-    encoder's arguments after ``markers`` (``None`` without the accelerator).
+    encoder's arguments after ``markers`` (``None`` without the accelerator), and
+    ``*_fast`` the C encoders built once with no ``markers`` (see :func:`_encode`).
     """
 
-    __slots__ = ("compact", "compact_args", "plain", "plain_args", "pretty", "settings")
+    __slots__ = (
+        "compact",
+        "compact_args",
+        "compact_fast",
+        "plain",
+        "plain_args",
+        "plain_fast",
+        "pretty",
+        "settings",
+    )
 
     def __init__(self, settings: tuple[t.Any, bool, bool]) -> None:
         default, ensure_ascii, sort_keys = settings
@@ -149,6 +159,17 @@ class _Encoders:
         self.pretty = json.JSONEncoder(indent=2, **options)
         self.plain_args = _c_encoder_args(self.plain)
         self.compact_args = _c_encoder_args(self.compact)
+        self.plain_fast = _shared_c_encoder(self.plain_args)
+        self.compact_fast = _shared_c_encoder(self.compact_args)
+
+
+def _shared_c_encoder(
+    args: tuple[t.Any, ...] | None,
+) -> t.Callable[[t.Any, int], t.Any] | None:
+    """A C encoder without circular-reference markers, safe to share."""
+    if args is None:
+        return None
+    return _make_c_encoder(None, *args)  # type: ignore[no-any-return]
 
 
 def _c_encoder_args(encoder: json.JSONEncoder) -> tuple[t.Any, ...] | None:
@@ -177,15 +198,23 @@ def _c_encoder_args(encoder: json.JSONEncoder) -> tuple[t.Any, ...] | None:
 
 
 def _encode(
-    encoder: json.JSONEncoder, c_args: tuple[t.Any, ...] | None, obj: t.Any
+    encoder: json.JSONEncoder,
+    fast: t.Callable[[t.Any, int], t.Any] | None,
+    c_args: tuple[t.Any, ...] | None,
+    obj: t.Any,
 ) -> str:
     """Encode ``obj`` in one shot, through the C accelerator when available."""
-    if c_args is None:
+    if fast is None or c_args is None:
         return encoder.encode(obj)
-    # COMPAT: a fresh markers dict per document, as json.dumps does, so
-    # circular structures raise ValueError and concurrent encodes of the same
-    # object cannot see each other's markers.
-    return "".join(_make_c_encoder({}, *c_args)(obj, 0))
+    # PERF: one C encoder per configuration, shared by every call; it keeps no
+    # state without markers, so threads may use it at once.
+    try:
+        return "".join(fast(obj, 0))
+    except RecursionError:
+        # COMPAT: without markers a circular value recurses; encoding again
+        # with a fresh markers dict, as json.dumps does, raises its ValueError
+        # (and a value nested too deeply raises RecursionError again).
+        return "".join(_make_c_encoder({}, *c_args)(obj, 0))
 
 
 class DefaultJSONProvider(JSONProvider):
@@ -248,10 +277,14 @@ class DefaultJSONProvider(JSONProvider):
         """
         if not kwargs:
             encoders = self._get_encoders()
-            return _encode(encoders.plain, encoders.plain_args, obj)
+            return _encode(
+                encoders.plain, encoders.plain_fast, encoders.plain_args, obj
+            )
         if kwargs == _COMPACT_KWARGS:
             encoders = self._get_encoders()
-            return _encode(encoders.compact, encoders.compact_args, obj)
+            return _encode(
+                encoders.compact, encoders.compact_fast, encoders.compact_args, obj
+            )
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
@@ -308,11 +341,10 @@ class DefaultJSONProvider(JSONProvider):
                 self.sort_keys,
             ):
                 encoders = self._get_encoders()
-            c_args = encoders.compact_args
             if pretty:
                 body = encoders.pretty.encode(obj)
-            elif c_args is None:
-                body = encoders.compact.encode(obj)
             else:
-                body = "".join(_make_c_encoder({}, *c_args)(obj, 0))
+                body = _encode(
+                    encoders.compact, encoders.compact_fast, encoders.compact_args, obj
+                )
         return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
