@@ -62,7 +62,8 @@ def test_init_stores_environ_and_populates_it() -> None:
     request = Request(environ)
     assert request.environ is environ
     assert environ["erlen.request"] is request
-    assert request.__dict__.keys() == {"environ", "shallow"}
+    assert request.__dict__.keys() == {"environ"}
+    assert not request.shallow
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,9 @@ class Request:
     #: The routing error (404, 405, redirect) to raise at dispatch, if any.
     routing_exception: Exception | None = None
 
+    #: Whether reading the body is refused (a request built for routing only).
+    shallow = False
+
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
@@ -154,9 +157,10 @@ class Request:
         shallow: bool = False,
     ) -> None:
         self.environ = environ
-        if populate_request and not shallow:
+        if shallow:
+            self.shallow = True
+        elif populate_request:
             environ["erlen.request"] = self
-        self.shallow = shallow
 
     def __repr__(self) -> str:
         try:
