@@ -756,3 +756,35 @@ def test_iter_multi_items_sources(
     assert list(iter_multi_items(source)) == expected
     if not isinstance(source, cabc.Iterator):
         assert list(Headers(source).items()) == expected
+
+
+def test_form_data_parser_class_and_factory_are_used() -> None:
+    from erlen.formparser import FormDataParser
+
+    assert Request.form_data_parser_class is FormDataParser
+    made: list[str] = []
+
+    class CountingParser(FormDataParser):
+        def parse(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            made.append("class")
+            return super().parse(*args, **kwargs)
+
+    class WithClass(Request):
+        form_data_parser_class = CountingParser
+
+    class WithFactory(Request):
+        def make_form_data_parser(self) -> FormDataParser:
+            made.append("factory")
+            return super().make_form_data_parser()
+
+    body = b"a=1&b=2"
+    for cls in (WithClass, WithFactory, Request):
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        assert cls(environ).form.to_dict() == {"a": "1", "b": "2"}
+    # the small-body fast path is only taken without a custom parser
+    assert made == ["class", "factory"]

@@ -108,6 +108,28 @@ def _parse_content_length(value: str | None) -> int | None:
     return 0 if parsed is None else parsed
 
 
+class _DefaultFormDataParser:
+    """``Request.form_data_parser_class`` until a subclass sets its own: erlen's
+    ``FormDataParser``.
+
+    # PERF: imported on first use, not at module level: tempfile and the
+    # multipart decoder stay unloaded for apps that never read a form.
+    """
+
+    parser: type[FormDataParser] | None = None
+
+    def __get__(self, obj: object, owner: type | None = None) -> type[FormDataParser]:
+        parser = self.parser
+        if parser is None:
+            from ..formparser import FormDataParser
+
+            parser = self.parser = FormDataParser
+        return parser
+
+
+_DEFAULT_PARSER = _DefaultFormDataParser()
+
+
 class Request:
     """The request being handled, read lazily from the WSGI ``environ``.
 
@@ -120,6 +142,8 @@ class Request:
     """
 
     parameter_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
+    #: The parser :meth:`make_form_data_parser` builds (erlen's ``FormDataParser``).
+    form_data_parser_class: type[FormDataParser] = _DEFAULT_PARSER  # type: ignore[assignment]
     dict_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
     list_storage_class: type[list[t.Any]] = list
     user_agent_class: type[UserAgent] = UserAgent
@@ -142,6 +166,7 @@ class Request:
 
     #: Whether ``stream`` is this class's own (set per subclass).
     _default_stream: t.ClassVar[bool] = True
+    _default_parser: t.ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -149,6 +174,10 @@ class Request:
 
         # PERF: computed once per class, so the body fast paths test a flag.
         cls._default_stream = getattr_static(cls, "stream") is _REQUEST_STREAM
+        cls._default_parser = (
+            cls.make_form_data_parser is Request.make_form_data_parser
+            and getattr_static(cls, "form_data_parser_class") is _DEFAULT_PARSER
+        )
 
     def __init__(
         self,
@@ -571,7 +600,7 @@ class Request:
         if mimetype not in _FORM_MIMETYPES or "_cached_data" in d:
             d["form"] = self.parameter_storage_class()
             return
-        if mimetype == _URLENCODED:
+        if mimetype == _URLENCODED and self._default_parser:
             body = self._read_small_body()
             if body is not None:
                 # PERF: a small urlencoded body is read once and decoded in one
@@ -584,14 +613,19 @@ class Request:
                     raise http_error_for(error) from error
                 d["form"] = self.parameter_storage_class(pairs)
                 return
-        parser = (_form_parser_class or _import_form_parser())(
+        parser = self.make_form_data_parser()
+        d["stream"], d["form"], d["files"] = parser.parse(
+            self.stream, mimetype, self.content_length, options
+        )
+
+    def make_form_data_parser(self) -> FormDataParser:
+        """Return the :attr:`form_data_parser_class` instance that parses the
+        body, configured with this request's limits."""
+        return self.form_data_parser_class(
             max_form_memory_size=self.max_form_memory_size,
             max_content_length=self.max_content_length,
             max_form_parts=self.max_form_parts,
             cls=self.parameter_storage_class,
-        )
-        d["stream"], d["form"], d["files"] = parser.parse(
-            self.stream, mimetype, self.content_length, options
         )
 
     @property
@@ -703,21 +737,6 @@ _MISSING: t.Any = object()
 _REQUEST_STREAM = Request.__dict__["stream"]
 # Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
 _SMALL_BODY = 64 * 1024
-
-
-_form_parser_class: type[FormDataParser] | None = None
-
-
-def _import_form_parser() -> type[FormDataParser]:
-    # PERF: imported on first use (not at module level: tempfile and the
-    # multipart decoder stay unloaded for apps that never read a form) and
-    # kept in a global, since an import statement in _load_form_data would
-    # cost about a microsecond on every request.
-    global _form_parser_class
-    from ..formparser import FormDataParser
-
-    _form_parser_class = FormDataParser
-    return FormDataParser
 
 
 def host_is_trusted(host: str, trusted_list: cabc.Iterable[str]) -> bool:
