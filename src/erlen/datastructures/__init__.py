@@ -15,6 +15,7 @@ from .auth import WWWAuthenticate as WWWAuthenticate
 from .cache_control import RequestCacheControl as RequestCacheControl
 from .cache_control import ResponseCacheControl as ResponseCacheControl
 from .combined import CombinedMultiDict as CombinedMultiDict
+from .csp import ContentSecurityPolicy as ContentSecurityPolicy
 from .etag import ETags as ETags
 from .file_storage import FileMultiDict as FileMultiDict
 from .file_storage import FileStorage as FileStorage

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from .cookies import dump_cookie as dump_cookie
 from .cookies import parse_cookie as parse_cookie
+from .csp import dump_csp_header as dump_csp_header
+from .csp import parse_csp_header as parse_csp_header
 from .dates import dump_age as dump_age
 from .dates import http_date as http_date
 from .dates import parse_age as parse_age
