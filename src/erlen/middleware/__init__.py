@@ -6,6 +6,8 @@ not import the others::
     from erlen.middleware.proxy_fix import ProxyFix
     from erlen.middleware.dispatcher import DispatcherMiddleware
     from erlen.middleware.shared_data import SharedDataMiddleware
+    from erlen.middleware.lint import LintMiddleware
+    from erlen.middleware.profiler import ProfilerMiddleware
 """
 
 from __future__ import annotations
