@@ -11,7 +11,9 @@ from __future__ import annotations
 import collections.abc as cabc
 import typing as t
 
+from ..datastructures import ContentSecurityPolicy
 from ..datastructures import HeaderSet
+from ..http.csp import parse_csp_header
 from ..http.headers import dump_header
 from ..http.headers import parse_set_header
 
@@ -156,6 +158,58 @@ class header_set_property:
             obj.headers[self.header] = value
         else:
             obj.headers[self.header] = dump_header(value)
+
+
+class csp_property:
+    """A response attribute giving a header as a :class:`ContentSecurityPolicy`.
+
+    The object is available even when the header is not set; changes to it are
+    written back, and emptying it removes the header. Assigning a string sets
+    the header as it is, a policy writes its :meth:`to_header`, and a false
+    value removes it.
+
+    :param name: ``"Content-Security-Policy"`` or its ``-Report-Only`` variant.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.header = name
+        self.__doc__ = (
+            f"The ``{name}`` header as a ContentSecurityPolicy; changes are"
+            " written back."
+        )
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> csp_property: ...
+
+    @t.overload
+    def __get__(
+        self, obj: object, owner: type | None = None
+    ) -> ContentSecurityPolicy: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        headers = obj.headers  # type: ignore[attr-defined]
+        name = self.header
+
+        def on_update(csp: ContentSecurityPolicy) -> None:
+            if csp:
+                headers[name] = csp.to_header()
+            else:
+                headers.pop(name, None)
+
+        return parse_csp_header(headers.get(name), on_update, ContentSecurityPolicy)
+
+    def __set__(self, obj: t.Any, value: ContentSecurityPolicy | str | None) -> None:
+        if not value:
+            obj.headers.pop(self.header, None)
+        elif isinstance(value, str):
+            obj.headers[self.header] = value
+        else:
+            obj.headers[self.header] = value.to_header()
+
+    def __delete__(self, obj: t.Any) -> None:
+        obj.headers.pop(self.header, None)
 
 
 def parse_int(value: str | None) -> int | None:

@@ -29,6 +29,7 @@ from ..wsgi import ClosingIterator
 from . import _conditional
 from ._app import app_config
 from ._app import json_loads
+from ._properties import csp_property
 from ._properties import header_property
 from ._properties import header_set_property
 from ._properties import parse_int
@@ -412,8 +413,9 @@ class Response:
         _dump_date,
     )
     retry_after: header_property[str] = header_property("Retry-After")
-    content_security_policy: header_property[str] = header_property(
-        "Content-Security-Policy"
+    content_security_policy = csp_property("Content-Security-Policy")
+    content_security_policy_report_only = csp_property(
+        "Content-Security-Policy-Report-Only"
     )
     access_control_allow_origin: header_property[str] = header_property(
         "Access-Control-Allow-Origin"
