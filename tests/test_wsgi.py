@@ -9,10 +9,12 @@ import pytest
 
 from erlen import exceptions
 from erlen.wsgi import ClosingIterator
+from erlen.wsgi import FileWrapper
 from erlen.wsgi import LimitedStream
 from erlen.wsgi import get_content_length
 from erlen.wsgi import get_host
 from erlen.wsgi import get_input_stream
+from erlen.wsgi import wrap_file
 
 # -- ClosingIterator -----------------------------------------------------------
 
@@ -331,3 +333,73 @@ def test_get_input_stream_large_body_reads_in_bounded_chunks() -> None:
     body = b"z" * (3 * 1024 * 1024)
     environ = _environ(body, CONTENT_LENGTH=str(len(body)))
     assert get_input_stream(environ, len(body)).read() == body
+
+
+def test_file_wrapper_yields_blocks_and_closes() -> None:
+    file = io.BytesIO(b"abcdefg")
+    wrapper = FileWrapper(file, 3)
+    assert list(wrapper) == [b"abc", b"def", b"g"]
+    assert wrapper.seekable()
+    wrapper.seek(1)
+    assert wrapper.tell() == 1
+    assert next(wrapper) == b"bcd"
+    wrapper.close()
+    assert file.closed
+
+
+def test_file_wrapper_on_a_minimal_file_object() -> None:
+    class ReadOnly:
+        def __init__(self) -> None:
+            self.data = [b"x", b""]
+
+        def read(self, size: int) -> bytes:
+            return self.data.pop(0)
+
+    wrapper = FileWrapper(ReadOnly())  # type: ignore[arg-type]
+    assert not wrapper.seekable()
+    assert wrapper.tell() is None
+    assert list(wrapper) == [b"x"]
+    wrapper.close()  # nothing to close
+
+
+def test_file_wrapper_matches_werkzeug() -> None:
+    from werkzeug.wsgi import FileWrapper as Reference
+
+    data = bytes(range(256)) * 40
+    assert list(FileWrapper(io.BytesIO(data), 1000)) == list(
+        Reference(io.BytesIO(data), 1000)
+    )
+
+
+def test_wrap_file_prefers_the_servers_wrapper() -> None:
+    calls: list[tuple[t.Any, int]] = []
+
+    def server_wrapper(file: t.Any, size: int) -> list[bytes]:
+        calls.append((file, size))
+        return [b"sent"]
+
+    file = io.BytesIO(b"data")
+    assert wrap_file({"wsgi.file_wrapper": server_wrapper}, file, 10) == [b"sent"]
+    assert calls == [(file, 10)]
+    fallback = wrap_file({}, io.BytesIO(b"data"))
+    assert isinstance(fallback, FileWrapper)
+    assert list(fallback) == [b"data"]
+
+
+def test_limited_stream_exhaust_returns_the_rest() -> None:
+    stream = LimitedStream(io.BytesIO(b"abcdefgh"), 6)
+    assert stream.read(2) == b"ab"
+    assert stream.exhaust() == b"cdef"
+    assert stream.is_exhausted
+    assert stream.exhaust() == b""
+
+
+def test_limited_stream_exhaust_stops_at_a_disconnect() -> None:
+    stream = LimitedStream(io.BytesIO(b"abc"), 10)
+    assert stream.exhaust() == b"abc"
+
+
+def test_limited_stream_exhaust_refuses_a_body_over_the_maximum() -> None:
+    stream = LimitedStream(io.BytesIO(b"x" * 20), 10, is_max=True)
+    with pytest.raises(exceptions.RequestEntityTooLarge):
+        stream.exhaust()

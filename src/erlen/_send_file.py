@@ -25,6 +25,8 @@ from .globals import current_app
 from .globals import request
 from .http.dates import http_date
 from .security import safe_join
+from .wsgi import FileWrapper
+from .wsgi import wrap_file
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -45,11 +47,8 @@ _TOKEN_CHARS = frozenset(
 _ATTR_CHARS = "!#$&+^`|"
 
 
-class _FileIterator:
-    """Yield a binary file in chunks, from its current position; close it at the end.
-
-    ``length`` caps the bytes read (for a byte range).
-    """
+class _FileIterator(FileWrapper):
+    """A :class:`FileWrapper` that stops after ``length`` bytes (a byte range)."""
 
     def __init__(
         self,
@@ -57,12 +56,8 @@ class _FileIterator:
         buffer_size: int = BUFFER_SIZE,
         length: int | None = None,
     ) -> None:
-        self.file = file
-        self.buffer_size = buffer_size
+        super().__init__(file, buffer_size)
         self.remaining = length
-
-    def __iter__(self) -> _FileIterator:
-        return self
 
     def __next__(self) -> bytes:
         size = self.buffer_size
@@ -74,18 +69,6 @@ class _FileIterator:
         if self.remaining is not None:
             self.remaining -= len(data)
         return data
-
-    def close(self) -> None:
-        """Close the file."""
-        self.file.close()
-
-
-def _wrap_file(environ: WSGIEnvironment, file: t.IO[bytes]) -> cabc.Iterable[bytes]:
-    wrapper = environ.get("wsgi.file_wrapper")
-    if wrapper is not None:
-        # PERF: the server's wrapper may send the file with sendfile(2).
-        return wrapper(file, BUFFER_SIZE)  # type: ignore[no-any-return]
-    return _FileIterator(file)
 
 
 def _quote_param(value: str) -> str:
@@ -205,7 +188,7 @@ def send_file(
         if file is None:
             # closed with the response, by the file wrapper
             file = open(t.cast(str, path), "rb")
-        data = _wrap_file(environ, file)
+        data = wrap_file(environ, file, BUFFER_SIZE)
     rv: Response = app.response_class(
         data, mimetype=mimetype, headers=headers, direct_passthrough=True
     )

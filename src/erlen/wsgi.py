@@ -170,6 +170,75 @@ class LimitedStream(io.RawIOBase):
     def tell(self) -> int:
         return self._pos
 
+    def exhaust(self) -> bytes:
+        """Read what is left up to the limit and return it.
+
+        A client that disconnects early ends the reading: the bytes received
+        are returned. A body over a maximum still raises
+        :class:`RequestEntityTooLarge`.
+        """
+        chunks: list[bytes] = []
+        try:
+            while chunk := self._read_chunk(64 * 1024):
+                chunks.append(chunk)
+        except exceptions.ClientDisconnected:
+            pass
+        return b"".join(chunks)
+
+
+class FileWrapper:
+    """Iterate a binary file in blocks of ``buffer_size`` bytes (PEP 3333's
+    ``wsgi.file_wrapper`` when the server has none); :meth:`close` closes it.
+
+    Prefer :func:`wrap_file`, which uses the server's wrapper when it has one;
+    a response returning the wrapper needs ``direct_passthrough=True``.
+
+    :param file: an object with a binary ``read`` method.
+    :param buffer_size: the size of each block.
+    """
+
+    def __init__(self, file: t.IO[bytes], buffer_size: int = 8192) -> None:
+        self.file = file
+        self.buffer_size = buffer_size
+
+    def close(self) -> None:
+        """Close the file, if it can be closed."""
+        close = getattr(self.file, "close", None)
+        if close is not None:
+            close()
+
+    def seekable(self) -> bool:
+        """Whether the file can seek."""
+        seekable = getattr(self.file, "seekable", None)
+        return bool(seekable()) if seekable is not None else hasattr(self.file, "seek")
+
+    def seek(self, *args: t.Any) -> None:
+        """Move the file's position (``file.seek(*args)``)."""
+        self.file.seek(*args)
+
+    def tell(self) -> int | None:
+        """The file's position, or ``None`` when it cannot tell."""
+        tell = getattr(self.file, "tell", None)
+        return tell() if tell is not None else None
+
+    def __iter__(self) -> FileWrapper:
+        return self
+
+    def __next__(self) -> bytes:
+        data = self.file.read(self.buffer_size)
+        if data:
+            return data
+        raise StopIteration()
+
+
+def wrap_file(
+    environ: WSGIEnvironment, file: t.IO[bytes], buffer_size: int = 8192
+) -> cabc.Iterable[bytes]:
+    """Return the server's ``wsgi.file_wrapper`` for ``file``, or a
+    :class:`FileWrapper` (pass it through with ``direct_passthrough=True``)."""
+    wrapper = environ.get("wsgi.file_wrapper", FileWrapper)
+    return wrapper(file, buffer_size)  # type: ignore[no-any-return]
+
 
 def get_content_length(environ: WSGIEnvironment) -> int | None:
     """Return ``CONTENT_LENGTH`` as an ``int``, ``None`` when absent or chunked.
