@@ -273,6 +273,11 @@ class Request:
         """The scheme, host and root path, with a trailing slash, as an IRI."""
         return _to_iri(f"{self.scheme}://{self.host}{_quote_url_part(self.root_path)}/")
 
+    @property
+    def root_url(self) -> str:
+        """The same as :attr:`url_root`."""
+        return self.url_root
+
     @cached_property
     def base_url(self) -> str:
         """The full URL without the query string, as an IRI."""
@@ -777,7 +782,11 @@ def _quote_url_part(part: str | bytes, safe: str = _PATH_SAFE) -> str:
 
 
 def _to_iri(url: str) -> str:
-    """Decode the escapes and IDNA labels of ``url`` that are safe to show."""
-    if "%" in url or "xn--" in url.lower():
+    """Decode the escapes and IDNA labels of ``url`` that are safe to show.
+
+    COMPAT: the host is lower-cased, as Werkzeug's URL attributes do.
+    """
+    netloc = url.split("/", 3)[2]
+    if "%" in url or "xn--" in url.lower() or not netloc.islower():
         return uri_to_iri(url)
     return url
