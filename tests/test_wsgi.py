@@ -12,8 +12,11 @@ from erlen.wsgi import ClosingIterator
 from erlen.wsgi import FileWrapper
 from erlen.wsgi import LimitedStream
 from erlen.wsgi import get_content_length
+from erlen.wsgi import get_current_url
 from erlen.wsgi import get_host
 from erlen.wsgi import get_input_stream
+from erlen.wsgi import get_path_info
+from erlen.wsgi import responder
 from erlen.wsgi import wrap_file
 
 # -- ClosingIterator -----------------------------------------------------------
@@ -403,3 +406,56 @@ def test_limited_stream_exhaust_refuses_a_body_over_the_maximum() -> None:
     stream = LimitedStream(io.BytesIO(b"x" * 20), 10, is_max=True)
     with pytest.raises(exceptions.RequestEntityTooLarge):
         stream.exhaust()
+
+
+@pytest.mark.parametrize("host", ["Example.com:80", "example.com:8080", "[::1]"])
+@pytest.mark.parametrize("path", ["/", "/a b", "/%41/x"])
+@pytest.mark.parametrize("query", ["", "q=1&r=%20"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"root_only": True}, {"host_only": True}, {"strip_querystring": True}],
+)
+def test_get_current_url_matches_werkzeug(
+    host: str, path: str, query: str, options: dict[str, bool]
+) -> None:
+    from werkzeug.wsgi import get_current_url as reference
+
+    environ = {
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": host,
+        "SCRIPT_NAME": "/app",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+    }
+    assert get_current_url(environ, **options) == reference(environ, **options)
+
+
+def test_get_current_url_checks_trusted_hosts() -> None:
+    environ = {"wsgi.url_scheme": "https", "HTTP_HOST": "evil.test", "PATH_INFO": "/"}
+    with pytest.raises(exceptions.SecurityError, match="not trusted"):
+        get_current_url(environ, trusted_hosts=["good.test"])
+    assert get_current_url(environ, trusted_hosts=[".test"]) == "https://evil.test/"
+
+
+def test_get_path_info_decodes_utf8() -> None:
+    assert get_path_info({"PATH_INFO": "/caf\xc3\xa9"}) == "/café"
+    assert get_path_info({"PATH_INFO": "/\xff"}) == "/\ufffd"
+    assert get_path_info({"PATH_INFO": "/plain"}) == "/plain"
+    assert get_path_info({}) == ""
+
+
+def test_responder_calls_the_returned_application() -> None:
+    seen: list[str] = []
+
+    def app(environ: dict[str, t.Any], start_response: t.Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [environ["PATH_INFO"].encode()]
+
+    @responder
+    def application(environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
+        return app
+
+    body = application({"PATH_INFO": "/r"}, lambda s, h: seen.append(s))
+    assert body == [b"/r"]
+    assert seen == ["200 OK"]
+    assert application.__name__ == "application"

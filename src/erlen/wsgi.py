@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
+import functools
 import io
 import re
 import typing as t
@@ -10,6 +11,7 @@ import typing as t
 from . import exceptions
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
 
@@ -94,6 +96,84 @@ def get_host(environ: WSGIEnvironment) -> str:
         if _DEFAULT_PORTS.get(scheme) == port:
             return host[: -len(port) - 1]
     return host
+
+
+def host_is_trusted(host: str, trusted_list: cabc.Iterable[str]) -> bool:
+    """Whether ``host`` (port ignored) matches an entry of ``trusted_list``.
+
+    An entry starting with ``.`` also matches every subdomain.
+    """
+    hostname = _strip_port(host).lower()
+    for entry in trusted_list:
+        entry = entry.lower()
+        if entry.startswith("."):
+            if hostname == entry[1:] or hostname.endswith(entry):
+                return True
+        elif hostname == _strip_port(entry):
+            return True
+    return False
+
+
+def _strip_port(host: str) -> str:
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
+
+
+def get_current_url(
+    environ: WSGIEnvironment,
+    root_only: bool = False,
+    strip_querystring: bool = False,
+    host_only: bool = False,
+    trusted_hosts: cabc.Collection[str] | None = None,
+) -> str:
+    """Rebuild the URL of a request from its environ, as an IRI.
+
+    :param root_only: only the scheme, host and script root.
+    :param strip_querystring: leave the query string out.
+    :param host_only: only the scheme and host.
+    :param trusted_hosts: refuse other hosts with :class:`SecurityError`.
+
+    .. note:: The URL is the one the request's attributes give (``url``,
+       ``base_url``, ``url_root``, ``host_url``), so a non-ASCII path is read
+       as UTF-8 like ``request.url``; Werkzeug's function shows it as Latin-1.
+    """
+    from .wrappers.request import Request
+
+    request = Request(environ, populate_request=False, shallow=True)
+    if trusted_hosts is not None:
+        request.trusted_hosts = list(trusted_hosts)
+    if host_only:
+        return request.host_url
+    if root_only:
+        return request.url_root
+    if strip_querystring:
+        return request.base_url
+    return request.url
+
+
+def get_path_info(environ: WSGIEnvironment) -> str:
+    """Return ``PATH_INFO`` decoded as UTF-8 (invalid bytes replaced)."""
+    path: str = environ.get("PATH_INFO", "")
+    if path.isascii():
+        return path
+    return path.encode("latin-1").decode("utf-8", "replace")
+
+
+def responder(
+    f: cabc.Callable[..., WSGIApplication],
+) -> cabc.Callable[..., cabc.Iterable[bytes]]:
+    """Turn a function returning a WSGI application into a WSGI application.
+
+    The last two arguments (``environ`` and ``start_response``) are passed on
+    to the application the function returns, so it works on methods too.
+    """
+
+    @functools.wraps(f)
+    def application(*args: t.Any) -> cabc.Iterable[bytes]:
+        return f(*args)(*args[-2:])
+
+    return application
 
 
 class LimitedStream(io.RawIOBase):

@@ -40,6 +40,7 @@ from ..utils import cached_property
 from ..wsgi import exhausted_stream
 from ..wsgi import get_host
 from ..wsgi import get_input_stream
+from ..wsgi import host_is_trusted
 from ..wsgi import read_small_body
 from ._app import app_config
 from ._app import app_debug
@@ -742,28 +743,6 @@ _MISSING: t.Any = object()
 _REQUEST_STREAM = Request.__dict__["stream"]
 # Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
 _SMALL_BODY = 64 * 1024
-
-
-def host_is_trusted(host: str, trusted_list: cabc.Iterable[str]) -> bool:
-    """Whether ``host`` (port ignored) matches an entry of ``trusted_list``.
-
-    An entry starting with ``.`` also matches every subdomain.
-    """
-    hostname = _strip_port(host).lower()
-    for entry in trusted_list:
-        entry = entry.lower()
-        if entry.startswith("."):
-            if hostname == entry[1:] or hostname.endswith(entry):
-                return True
-        elif hostname == _strip_port(entry):
-            return True
-    return False
-
-
-def _strip_port(host: str) -> str:
-    if host.startswith("["):
-        return host.partition("]")[0] + "]"
-    return host.partition(":")[0]
 
 
 # COMPAT: the characters Werkzeug leaves unquoted when it rebuilds a URL; "%" is
