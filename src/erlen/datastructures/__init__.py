@@ -22,6 +22,11 @@ from .file_storage import FileStorage as FileStorage
 from .header_set import HeaderSet as HeaderSet
 from .headers import EnvironHeaders as EnvironHeaders
 from .headers import Headers as Headers
+from .mixins import ImmutableDictMixin as ImmutableDictMixin
+from .mixins import ImmutableHeadersMixin as ImmutableHeadersMixin
+from .mixins import ImmutableListMixin as ImmutableListMixin
+from .mixins import ImmutableMultiDictMixin as ImmutableMultiDictMixin
+from .mixins import UpdateDictMixin as UpdateDictMixin
 from .multidict import ImmutableMultiDict as ImmutableMultiDict
 from .multidict import ImmutableOrderedMultiDict as ImmutableOrderedMultiDict
 from .multidict import MultiDict as MultiDict

@@ -11,6 +11,7 @@ import collections.abc as cabc
 import typing as t
 
 from ..http.headers import dump_options_header
+from .mixins import ImmutableHeadersMixin
 from .multidict import MultiDict
 from .multidict import iter_multi_items
 from .multidict import key_error
@@ -401,15 +402,10 @@ class Headers:
         return f"{type(self).__name__}({list(self)!r})"
 
 
-def _refuse_headers(self: object, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
-    """Refuse the change: these headers are read-only."""
-    raise TypeError(f"{type(self).__name__!r} objects are immutable")
-
-
 _SPECIAL_KEYS = frozenset(("CONTENT_TYPE", "CONTENT_LENGTH"))
 
 
-class EnvironHeaders(Headers):
+class EnvironHeaders(ImmutableHeadersMixin, Headers):
     """A read-only :class:`Headers` view over a WSGI environ.
 
     Names come from the ``HTTP_*`` keys plus ``CONTENT_TYPE`` and
@@ -420,10 +416,6 @@ class EnvironHeaders(Headers):
     """
 
     __slots__ = ("environ",)
-
-    __delitem__ = __setitem__ = __ior__ = _refuse_headers
-    add = add_header = set = setlist = setdefault = setlistdefault = _refuse_headers
-    extend = update = remove = pop = popitem = clear = _refuse_headers
 
     def __init__(self, environ: WSGIEnvironment) -> None:
         self.environ = environ

@@ -13,11 +13,11 @@ import collections.abc as cabc
 import copy as copy_module
 import typing as t
 
+from .mixins import ImmutableMultiDictMixin
 from .structures import K
 from .structures import T
 from .structures import TypeConversionDict
 from .structures import V
-from .structures import refuse
 
 if t.TYPE_CHECKING:
     from typing_extensions import Self
@@ -349,18 +349,8 @@ class MultiDict(TypeConversionDict[K, V]):
         return f"{type(self).__name__}({list(self.items(multi=True))!r})"
 
 
-class ImmutableMultiDict(MultiDict[K, V]):
+class ImmutableMultiDict(ImmutableMultiDictMixin, MultiDict[K, V]):  # type: ignore[misc]
     """A :class:`MultiDict` that refuses changes once built; it is hashable."""
-
-    __setitem__ = __delitem__ = __ior__ = refuse
-    add = setlist = setdefault = setlistdefault = update = refuse
-    pop = popitem = poplist = popitemlist = clear = refuse
-
-    def __hash__(self) -> int:  # type: ignore[override]  # dict sets it to None
-        return hash(frozenset(self.items(multi=True)))
-
-    def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
-        return type(self), (list(self.items(multi=True)),)
 
     def copy(self) -> MultiDict[K, V]:  # type: ignore[override]
         """Return a mutable :class:`MultiDict` copy."""
