@@ -562,8 +562,9 @@ class Request:
             if data is None:
                 data = self.stream.read()
             if cache:
+                # COMPAT: as in Werkzeug, the stream stays consumed; the form is
+                # parsed from the kept body (see _load_form_data).
                 self.__dict__["_cached_data"] = data
-                self.__dict__["stream"] = BytesIO(data)
         if as_text:
             return data.decode("utf-8", "replace")
         return data
@@ -603,10 +604,14 @@ class Request:
         mimetype = mimetype.lower()
         # PERF: bodies that are not forms never build a parser, and
         # :attr:`files` is built only when asked for.
-        if mimetype not in _FORM_MIMETYPES or "_cached_data" in d:
+        cached = d.get("_cached_data")
+        if mimetype not in _FORM_MIMETYPES:
             d["form"] = self.parameter_storage_class()
+            if cached is not None:
+                # COMPAT: Werkzeug hands the kept body back as the stream here.
+                d["stream"] = BytesIO(cached)
             return
-        if mimetype == _URLENCODED and self._default_parser:
+        if cached is None and mimetype == _URLENCODED and self._default_parser:
             body = self._read_small_body()
             if body is not None:
                 # PERF: a small urlencoded body is read once and decoded in one
@@ -620,8 +625,10 @@ class Request:
                 d["form"] = self.parameter_storage_class(pairs)
                 return
         parser = self.make_form_data_parser()
+        # COMPAT: a body get_data() kept is parsed from that copy, as in Werkzeug.
+        stream = self.stream if cached is None else BytesIO(cached)
         d["stream"], d["form"], d["files"] = parser.parse(
-            self.stream, mimetype, self.content_length, options
+            stream, mimetype, self.content_length, options
         )
 
     def make_form_data_parser(self) -> FormDataParser:
