@@ -103,3 +103,94 @@ def test_body_access_order_matches_werkzeug(
         return seen
 
     assert run(Request) == run(Reference)
+
+
+_HEADER_VALUES = {
+    "HTTP_ACCEPT": [
+        "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+        "a/b;q=0.5, c/d",
+        "",
+        ";;",
+        "*/*",
+    ],
+    "HTTP_ACCEPT_LANGUAGE": ["en-US,en;q=0.9,de;q=0.8", "de", "*", "x;q=0"],
+    "HTTP_ACCEPT_ENCODING": ["gzip, deflate, br", "identity;q=0", ""],
+    "HTTP_AUTHORIZATION": [
+        "Basic dXNlcjpwYXNz",
+        "Bearer abc",
+        "Basic !!!",
+        "Basic",
+        "",
+    ],
+    "HTTP_IF_NONE_MATCH": ['"a", W/"b"', "*", "", "xyz"],
+    "HTTP_IF_MODIFIED_SINCE": ["Sun, 06 Nov 1994 08:49:37 GMT", "garbage", ""],
+    "HTTP_RANGE": ["bytes=0-10", "bytes=-5", "bytes=5-", "bytes=1-2,4-5", "items=1-2"],
+    "HTTP_IF_RANGE": ['"etag"', "Sun, 06 Nov 1994 08:49:37 GMT", ""],
+    "CONTENT_TYPE": [
+        "text/plain; charset=utf-8",
+        "application/json",
+        'TEXT/HTML ;Charset="ISO-8859-1"',
+        "",
+    ],
+    "HTTP_COOKIE": ["a=1; b=2", 'a="x y"; c', "a=1;a=2", "=x; y=", ""],
+    "HTTP_X_FORWARDED_FOR": ["1.2.3.4, 5.6.7.8", "", " , "],
+    "HTTP_USER_AGENT": ["Mozilla/5.0 (X11; Linux x86_64)", ""],
+    "HTTP_CACHE_CONTROL": ["no-cache, max-age=0", "max-age=x", 'private="a"'],
+    "HTTP_PRAGMA": ["no-cache", ""],
+    "CONTENT_LENGTH": ["0", "12", "x", "-1", ""],
+}
+_HEADER_ATTRIBUTES = [
+    "accept_mimetypes", "accept_languages", "accept_encodings", "authorization",
+    "if_none_match", "if_modified_since", "range", "if_range", "content_type",
+    "mimetype", "mimetype_params", "cookies", "access_route", "remote_addr",
+    "user_agent", "cache_control", "pragma", "content_length", "is_json", "headers",
+    "args", "full_path",
+]  # fmt: skip
+
+
+def _comparable(value: object) -> object:
+    from werkzeug.datastructures import Headers as ReferenceHeaders
+
+    from erlen.datastructures import Headers
+
+    if isinstance(value, (Headers, ReferenceHeaders)):
+        return [tuple(item) for item in value.items()]
+    if hasattr(value, "to_header"):
+        return str(value.to_header())
+    if hasattr(value, "getlist"):
+        return sorted(map(str, value.items(multi=True)))  # type: ignore[attr-defined]
+    if hasattr(value, "string"):
+        return value.string
+    if isinstance(value, dict):
+        return sorted((str(k), str(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return str(value)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_header_attributes_match_werkzeug(seed: int) -> None:
+    import io
+    import random
+
+    from werkzeug.wrappers import Request as Reference
+
+    rng = random.Random(seed)
+    for _ in range(25):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.url_scheme": "http",
+            "SERVER_NAME": "x",
+            "SERVER_PORT": "80",
+            "REMOTE_ADDR": "9.9.9.9",
+            # (a raw non-UTF-8 query is a documented difference: Werkzeug fails)
+            "QUERY_STRING": rng.choice(["a=1&a=2", "", "x=%ZZ", "b=%C3%A9"]),
+        }
+        for key, values in _HEADER_VALUES.items():
+            if rng.random() < 0.5:
+                environ[key] = rng.choice(values)
+        for name in _HEADER_ATTRIBUTES:
+            ours = _comparable(getattr(Request(dict(environ)), name))
+            theirs = _comparable(getattr(Reference(dict(environ)), name))
+            assert ours == theirs, (name, environ)

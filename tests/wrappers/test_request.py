@@ -458,7 +458,6 @@ def test_user_agent() -> None:
     [
         ("referrer", "HTTP_REFERER", "http://x/"),
         ("origin", "HTTP_ORIGIN", "http://o"),
-        ("pragma", "HTTP_PRAGMA", "no-cache"),
         ("content_encoding", "HTTP_CONTENT_ENCODING", "gzip"),
         ("content_md5", "HTTP_CONTENT_MD5", "abc"),
         ("content_type", "CONTENT_TYPE", "text/plain; charset=utf-8"),
@@ -467,6 +466,22 @@ def test_user_agent() -> None:
 def test_plain_header_properties(name: str, key: str, value: str) -> None:
     assert getattr(Request(make_environ(**{key: value})), name) == value
     assert getattr(Request({}), name) is None
+
+
+def test_pragma_is_a_header_set_even_when_absent() -> None:
+    pragma = Request(make_environ(HTTP_PRAGMA="no-cache, x")).pragma
+    assert "no-cache" in pragma
+    assert pragma.to_header() == "no-cache, x"
+    assert not Request({}).pragma
+    assert Request({}).pragma.to_header() == ""
+
+
+@pytest.mark.parametrize("header", ["", " , ", "a, ,b", " 1.1.1.1 "])
+def test_access_route_of_a_present_header_matches_werkzeug(header: str) -> None:
+    from werkzeug.wrappers import Request as Reference
+
+    environ = {"HTTP_X_FORWARDED_FOR": header, "REMOTE_ADDR": "9.9.9.9"}
+    assert Request(dict(environ)).access_route == Reference(environ).access_route
 
 
 # -- content type and length -----------------------------------------------------

@@ -16,6 +16,7 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
 from ..datastructures import ETags
 from ..datastructures import FileStorage
+from ..datastructures import HeaderSet
 from ..datastructures import IfRange
 from ..datastructures import ImmutableMultiDict
 from ..datastructures import LanguageAccept
@@ -32,6 +33,7 @@ from ..http.forms import decode_urlencoded
 from ..http.headers import parse_accept_header
 from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
+from ..http.headers import parse_set_header
 from ..http.ranges import parse_range_header
 from ..http.urls import parse_query_pairs
 from ..http.urls import uri_to_iri
@@ -71,6 +73,10 @@ def _parse_etags_value(value: str | None) -> ETags:
 
 def _parse_date_value(value: str | None) -> t.Any:
     return parse_date(value) if value else None
+
+
+def _parse_header_set(value: str | None) -> HeaderSet:
+    return parse_set_header(value, None, HeaderSet)
 
 
 def http_error_for(error: HTTPParseError) -> exc.HTTPException:
@@ -324,7 +330,8 @@ class Request:
     def access_route(self) -> list[str]:
         """The ``X-Forwarded-For`` chain, or the remote address alone."""
         forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
-        if forwarded:
+        # COMPAT: a header that is present but empty gives an empty route.
+        if forwarded is not None:
             return self.list_storage_class(
                 [part.strip() for part in forwarded.split(",") if part.strip()]
             )
@@ -376,7 +383,11 @@ class Request:
     content_md5 = environ_property[str | None]("HTTP_CONTENT_MD5")
     referrer = environ_property[str | None]("HTTP_REFERER")
     origin = environ_property[str | None]("HTTP_ORIGIN")
-    pragma = environ_property[str | None]("HTTP_PRAGMA")
+    pragma = environ_property(
+        "HTTP_PRAGMA",
+        _parse_header_set,
+        doc="The ``Pragma`` header as a set (empty when absent), as in Werkzeug.",
+    )
     date = environ_property("HTTP_DATE", _parse_date_value)
     if_modified_since = environ_property("HTTP_IF_MODIFIED_SINCE", _parse_date_value)
     if_unmodified_since = environ_property(
