@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import typing as t
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+from enum import Enum
 
 from ..datastructures import ContentSecurityPolicy
 from ..datastructures import HeaderSet
 from ..http.csp import parse_csp_header
+from ..http.dates import http_date
+from ..http.dates import parse_date
 from ..http.headers import dump_header
 from ..http.headers import parse_set_header
 
@@ -210,6 +216,68 @@ class csp_property:
 
     def __delete__(self, obj: t.Any) -> None:
         obj.headers.pop(self.header, None)
+
+
+def load_int(value: str) -> int | None:
+    """``int(value)``, or ``None`` when it is not a number (Werkzeug's loader)."""
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def load_header_set(value: str) -> HeaderSet:
+    """Parse a comma-separated header into a detached :class:`HeaderSet`."""
+    return parse_set_header(value, None, HeaderSet)
+
+
+def policy_property(name: str, policy: type[Enum], doc: str) -> property:
+    """A response attribute giving a policy header (COOP, COEP) as its enum.
+
+    An absent or unknown value reads as ``UNSAFE_NONE``, as in Werkzeug;
+    assigning an enum member or its text sets the header, ``None`` removes it.
+    """
+
+    def fget(self: t.Any) -> Enum:
+        raw = self.headers.get(name)
+        try:
+            return policy(raw)
+        except ValueError:
+            return policy["UNSAFE_NONE"]
+
+    def fset(self: t.Any, value: Enum | str | None) -> None:
+        if value is None:
+            self.headers.pop(name, None)
+        else:
+            self.headers[name] = value.value if isinstance(value, Enum) else value
+
+    return property(fget, fset, doc=doc)
+
+
+def retry_after_property() -> property:
+    """``Retry-After`` as an aware ``datetime`` (seconds count from now)."""
+
+    def fget(self: t.Any) -> datetime | None:
+        raw = self.headers.get("Retry-After")
+        if raw is None:
+            return None
+        if raw.isdigit():
+            return datetime.now(timezone.utc) + timedelta(seconds=int(raw))
+        return parse_date(raw)
+
+    def fset(self: t.Any, value: datetime | timedelta | int | str | None) -> None:
+        if value is None:
+            self.headers.pop("Retry-After", None)
+        elif isinstance(value, datetime):
+            self.headers["Retry-After"] = http_date(value)
+        elif isinstance(value, timedelta):
+            self.headers["Retry-After"] = str(int(value.total_seconds()))
+        else:
+            self.headers["Retry-After"] = str(value)
+
+    return property(
+        fget, fset, doc="``Retry-After`` as a ``datetime`` (a delay counts from now)."
+    )
 
 
 def parse_int(value: str | None) -> int | None:

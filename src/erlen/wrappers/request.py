@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import collections.abc as cabc
 import re
 import typing as t
 from io import BytesIO
 from urllib.parse import quote
 
 from .. import exceptions as exc
-from ..datastructures import Accept
-from ..datastructures import Authorization
-from ..datastructures import CharsetAccept
 from ..datastructures import CombinedMultiDict
-from ..datastructures import EnvironHeaders
-from ..datastructures import ETags
 from ..datastructures import FileStorage
-from ..datastructures import HeaderSet
-from ..datastructures import IfRange
 from ..datastructures import ImmutableMultiDict
-from ..datastructures import LanguageAccept
-from ..datastructures import MIMEAccept
 from ..datastructures import MultiDict
-from ..datastructures import Range
-from ..datastructures import RequestCacheControl
-from ..http.cookies import parse_cookie
-from ..http.dates import parse_date
 from ..http.errors import HTTPParseError
-from ..http.etags import parse_etags
-from ..http.etags import parse_if_range_header
 from ..http.forms import decode_urlencoded
-from ..http.headers import parse_accept_header
-from ..http.headers import parse_cache_control_header
-from ..http.headers import parse_options_header
-from ..http.headers import parse_set_header
-from ..http.ranges import parse_range_header
 from ..http.urls import parse_query_pairs
 from ..http.urls import uri_to_iri
 from ..user_agent import UserAgent
@@ -47,8 +26,8 @@ from ..wsgi import read_small_body
 from ._app import app_config
 from ._app import app_debug
 from ._app import json_loads
-from ._properties import environ_property
-from ._properties import parse_int
+from ._request_headers import RequestHeaders
+from ._request_headers import http_error_for as http_error_for
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -59,60 +38,6 @@ if t.TYPE_CHECKING:
 _URLENCODED = "application/x-www-form-urlencoded"
 # The bodies Request.form and Request.files parse (FormDataParser.can_parse).
 _FORM_MIMETYPES = frozenset((_URLENCODED, "multipart/form-data"))
-
-
-def _wsgi_text(value: str) -> str | bytes:
-    """Return WSGI "bytes as latin-1" text as bytes unless it is pure ASCII."""
-    # PERF: the common case is ASCII, where the str can be parsed as it is.
-    return value if value.isascii() else value.encode("latin-1")
-
-
-def _parse_etags_value(value: str | None) -> ETags:
-    return ETags(*parse_etags(value))
-
-
-def _parse_date_value(value: str | None) -> t.Any:
-    return parse_date(value) if value else None
-
-
-def _parse_header_set(value: str | None) -> HeaderSet:
-    return parse_set_header(value, None, HeaderSet)
-
-
-def http_error_for(error: HTTPParseError) -> exc.HTTPException:
-    """Return the HTTP exception matching a parse error's ``status_hint``."""
-    cls = exc.default_exceptions.get(error.status_hint, exc.BadRequest)
-    # by keyword: some classes (416, 405, 401) take other arguments first
-    return cls(description=str(error))
-
-
-_V = t.TypeVar("_V")
-
-
-def _as_http_error(
-    parse: cabc.Callable[[str | None], _V],
-) -> cabc.Callable[[str | None], _V]:
-    """Wrap a header parser so its :class:`HTTPParseError` becomes an HTTP error.
-
-    A header over the parser's limits then answers 431 (or the parser's hint)
-    instead of escaping as a 500.
-    """
-
-    def parse_header(value: str | None) -> _V:
-        try:
-            return parse(value)
-        except HTTPParseError as error:
-            raise http_error_for(error) from error
-
-    return parse_header
-
-
-def _parse_content_length(value: str | None) -> int | None:
-    if value is None:
-        return None
-    # COMPAT: Werkzeug reports an unparsable Content-Length as 0, not None.
-    parsed = parse_int(value)
-    return 0 if parsed is None else parsed
 
 
 class _DefaultFormDataParser:
@@ -137,7 +62,7 @@ class _DefaultFormDataParser:
 _DEFAULT_PARSER = _DefaultFormDataParser()
 
 
-class Request:
+class Request(RequestHeaders):
     """The request being handled, read lazily from the WSGI ``environ``.
 
     :param environ: the WSGI environ.
@@ -344,132 +269,6 @@ class Request:
         """The ``User-Agent`` header as :attr:`user_agent_class`."""
         return self.user_agent_class(self.environ.get("HTTP_USER_AGENT", ""))
 
-    # -- headers --------------------------------------------------------------
-
-    @cached_property
-    def headers(self) -> EnvironHeaders:
-        """The request headers, read from the environ."""
-        return EnvironHeaders(self.environ)
-
-    @cached_property
-    def cookies(self) -> MultiDict[str, str]:
-        """The cookies the client sent."""
-        raw = self.environ.get("HTTP_COOKIE")
-        if not raw:
-            return self.dict_storage_class()
-        try:
-            pairs = parse_cookie(_wsgi_text(raw))
-        except HTTPParseError as error:
-            raise http_error_for(error) from error
-        return self.dict_storage_class(pairs)
-
-    content_type = environ_property[str | None](
-        "CONTENT_TYPE", doc="The ``Content-Type`` header."
-    )
-
-    @cached_property
-    def content_length(self) -> int | None:
-        """``Content-Length`` as an ``int``.
-
-        ``None`` when absent or when a chunked ``Transfer-Encoding`` overrides
-        it; ``0`` when it is not a valid number, as in Werkzeug.
-        """
-        transfer_encoding = self.environ.get("HTTP_TRANSFER_ENCODING")
-        if transfer_encoding and "chunked" in transfer_encoding.lower():
-            return None
-        return _parse_content_length(self.environ.get("CONTENT_LENGTH"))
-
-    content_encoding = environ_property[str | None]("HTTP_CONTENT_ENCODING")
-    content_md5 = environ_property[str | None]("HTTP_CONTENT_MD5")
-    referrer = environ_property[str | None]("HTTP_REFERER")
-    origin = environ_property[str | None]("HTTP_ORIGIN")
-    pragma = environ_property(
-        "HTTP_PRAGMA",
-        _parse_header_set,
-        doc="The ``Pragma`` header as a set (empty when absent), as in Werkzeug.",
-    )
-    date = environ_property("HTTP_DATE", _parse_date_value)
-    if_modified_since = environ_property("HTTP_IF_MODIFIED_SINCE", _parse_date_value)
-    if_unmodified_since = environ_property(
-        "HTTP_IF_UNMODIFIED_SINCE", _parse_date_value
-    )
-    if_match = environ_property("HTTP_IF_MATCH", _parse_etags_value)
-    if_none_match = environ_property("HTTP_IF_NONE_MATCH", _parse_etags_value)
-    accept_mimetypes = environ_property(
-        "HTTP_ACCEPT",
-        _as_http_error(lambda v: parse_accept_header(v, MIMEAccept)),
-        doc="The ``Accept`` header as :class:`MIMEAccept`.",
-    )
-    accept_charsets = environ_property(
-        "HTTP_ACCEPT_CHARSET",
-        _as_http_error(lambda v: parse_accept_header(v, CharsetAccept)),
-        doc="The ``Accept-Charset`` header as :class:`CharsetAccept`.",
-    )
-    accept_encodings = environ_property(
-        "HTTP_ACCEPT_ENCODING",
-        _as_http_error(lambda v: parse_accept_header(v, Accept)),
-        doc="The ``Accept-Encoding`` header as :class:`Accept`.",
-    )
-    accept_languages = environ_property(
-        "HTTP_ACCEPT_LANGUAGE",
-        _as_http_error(lambda v: parse_accept_header(v, LanguageAccept)),
-        doc="The ``Accept-Language`` header as :class:`LanguageAccept`.",
-    )
-    cache_control = environ_property(
-        "HTTP_CACHE_CONTROL",
-        _as_http_error(
-            lambda v: parse_cache_control_header(v, None, RequestCacheControl)
-        ),
-        doc="The ``Cache-Control`` header as :class:`RequestCacheControl`.",
-    )
-
-    @cached_property
-    def if_range(self) -> IfRange:
-        """The ``If-Range`` header (an entity tag or a date)."""
-        return IfRange(*parse_if_range_header(self.environ.get("HTTP_IF_RANGE")))
-
-    @cached_property
-    def range(self) -> Range | None:
-        """The ``Range`` header, ``None`` when absent or invalid."""
-        parsed = parse_range_header(self.environ.get("HTTP_RANGE"))
-        return None if parsed is None else Range(*parsed)
-
-    @cached_property
-    def authorization(self) -> Authorization | None:
-        """The ``Authorization`` header, ``None`` when absent or malformed."""
-        return Authorization.from_header(self.environ.get("HTTP_AUTHORIZATION"))
-
-    @cached_property
-    def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
-        raw = self.environ.get("CONTENT_TYPE", "")
-        if ";" not in raw and len(raw) <= 256:
-            # PERF: a bare mimetype has no parameters to parse; this is what
-            # parse_options_header gives for it.
-            return raw.strip(" \t"), {}
-        try:
-            return parse_options_header(raw)
-        except HTTPParseError as error:
-            raise http_error_for(error) from error
-
-    @property
-    def mimetype(self) -> str:
-        """The mimetype of the body, lower-cased, without parameters."""
-        return self._parsed_content_type[0].lower()
-
-    @property
-    def mimetype_params(self) -> dict[str, str]:
-        """The parameters of ``Content-Type`` (``{"charset": "utf-8"}``)."""
-        return self._parsed_content_type[1]
-
-    @property
-    def is_json(self) -> bool:
-        """Whether the mimetype is ``application/json`` or ``application/*+json``."""
-        # PERF: get_json asks on every call; one property, not two.
-        mimetype = self._parsed_content_type[0].lower()
-        return mimetype == "application/json" or (
-            mimetype.startswith("application/") and mimetype.endswith("+json")
-        )
-
     # -- routing results (Flask) ----------------------------------------------
 
     @property
@@ -549,6 +348,11 @@ class Request:
         if length is not None:  # read whole by _read_small_body
             return t.cast("t.IO[bytes]", exhausted_stream(self.environ, length))
         return get_input_stream(self.environ, self.max_content_length)
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Whether the request has a ``Content-Type`` (a body worth parsing)."""
+        return bool(self.environ.get("CONTENT_TYPE"))
 
     @property
     def input_stream(self) -> t.IO[bytes]:

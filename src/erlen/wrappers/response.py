@@ -11,11 +11,15 @@ from http import HTTPStatus
 from ..datastructures import CallbackDict
 from ..datastructures import ContentRange
 from ..datastructures import Headers
+from ..datastructures import HeaderSet
 from ..datastructures import ResponseCacheControl
 from ..datastructures import WWWAuthenticate
 from ..http.cookies import dump_cookie
 from ..http.dates import http_date
 from ..http.dates import parse_date
+from ..http.headers import COEP
+from ..http.headers import COOP
+from ..http.headers import dump_header
 from ..http.headers import dump_options_header
 from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
@@ -32,7 +36,11 @@ from ._app import json_loads
 from ._properties import csp_property
 from ._properties import header_property
 from ._properties import header_set_property
+from ._properties import load_header_set
+from ._properties import load_int
 from ._properties import parse_int
+from ._properties import policy_property
+from ._properties import retry_after_property
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -412,7 +420,7 @@ class Response:
         parse_date,  # type: ignore[arg-type]
         _dump_date,
     )
-    retry_after: header_property[str] = header_property("Retry-After")
+    retry_after = retry_after_property()
     content_security_policy = csp_property("Content-Security-Policy")
     content_security_policy_report_only = csp_property(
         "Content-Security-Policy-Report-Only"
@@ -420,6 +428,41 @@ class Response:
     access_control_allow_origin: header_property[str] = header_property(
         "Access-Control-Allow-Origin"
     )
+    access_control_allow_headers: header_property[HeaderSet] = header_property(
+        "Access-Control-Allow-Headers", load_header_set, dump_header
+    )
+    access_control_allow_methods: header_property[HeaderSet] = header_property(
+        "Access-Control-Allow-Methods", load_header_set, dump_header
+    )
+    access_control_expose_headers: header_property[HeaderSet] = header_property(
+        "Access-Control-Expose-Headers", load_header_set, dump_header
+    )
+    access_control_max_age: header_property[int] = header_property(
+        "Access-Control-Max-Age",
+        load_int,  # type: ignore[arg-type]
+        str,
+    )
+    cross_origin_opener_policy = policy_property(
+        "Cross-Origin-Opener-Policy", COOP, "``Cross-Origin-Opener-Policy`` (COOP)."
+    )
+    cross_origin_embedder_policy = policy_property(
+        "Cross-Origin-Embedder-Policy", COEP, "``Cross-Origin-Embedder-Policy``."
+    )
+
+    @property
+    def access_control_allow_credentials(self) -> bool:
+        """Whether ``Access-Control-Allow-Credentials`` is set.
+
+        COMPAT: as in Werkzeug, any value counts; the setter writes ``true``.
+        """
+        return "Access-Control-Allow-Credentials" in self.headers
+
+    @access_control_allow_credentials.setter
+    def access_control_allow_credentials(self, value: bool | None) -> None:
+        if value:
+            self.headers["Access-Control-Allow-Credentials"] = "true"
+        else:
+            self.headers.pop("Access-Control-Allow-Credentials", None)
 
     vary = header_set_property("Vary")
     allow = header_set_property("Allow")
