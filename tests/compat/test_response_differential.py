@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import typing as t
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -127,3 +128,81 @@ def test_request_attributes_match_flask(environ: dict[str, object]) -> None:
         ours = getattr(Request(dict(environ)), name)
         theirs = getattr(Reference(dict(environ)), name)
         assert _comparable(ours) == _comparable(theirs), name
+
+
+def test_response_stream_matches_flask() -> None:
+    from flask import Response as Reference
+
+    def exercise(cls: type) -> list[object]:
+        seen: list[object] = []
+        response = cls()
+        stream = response.stream
+        seen += [stream.write(b"ab"), stream.tell(), response.get_data()]
+        stream.writelines([b"c", b"d"])
+        seen += [response.get_data(), response.headers.get("Content-Length")]
+        seen += [stream.mode, stream.encoding, stream.isatty()]
+        stream.flush()
+        prefilled = cls("xyz")
+        prefilled.stream.write(b"1")
+        seen += [prefilled.get_data(), prefilled.headers.get("Content-Length")]
+        streamed = cls(iter([b"a"]))
+        streamed.stream.write(b"b")
+        seen.append(streamed.get_data())
+        stream.close()
+        for call in (lambda: stream.write(b"x"), stream.flush, stream.isatty):
+            with pytest.raises(ValueError, match="closed file"):
+                call()
+        return seen
+
+    assert exercise(Response) == exercise(Reference)
+    assert Response().stream.response is not None
+
+
+def test_request_application_matches_flask() -> None:
+    import io
+
+    from flask import Request as ReferenceRequest
+    from flask import Response as ReferenceResponse
+
+    from erlen.exceptions import NotFound
+
+    def build(request_cls: type, response_cls: type, not_found: type) -> t.Any:
+        @request_cls.application
+        def app(request: t.Any) -> t.Any:
+            if request.path == "/missing":
+                raise not_found()
+            return response_cls(f"{request.method} {request.args.get('q')}")
+
+        return app
+
+    from werkzeug.exceptions import NotFound as ReferenceNotFound
+
+    for path in ("/x", "/missing"):
+        results = []
+        for app in (
+            build(Request, Response, NotFound),
+            build(ReferenceRequest, ReferenceResponse, ReferenceNotFound),
+        ):
+            statuses: list[str] = []
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "QUERY_STRING": "q=1",
+                "SERVER_NAME": "x",
+                "SERVER_PORT": "80",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": io.BytesIO(),
+            }
+            body = b"".join(app(environ, lambda s, h, seen=statuses: seen.append(s)))
+            results.append((statuses, body if path == "/x" else body[:20]))
+        assert results[0][0] == results[1][0]
+        if path == "/x":
+            assert results[0][1] == results[1][1] == b"GET 1"
+
+
+def test_json_module_is_erlen_json() -> None:
+    import erlen.json
+
+    assert Request.json_module is erlen.json
+    assert Response.json_module is erlen.json
+    assert Response().json_module.dumps({"a": 1}) == '{"a": 1}'

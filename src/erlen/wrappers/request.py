@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections.abc as cabc
+import functools
 import re
 import typing as t
 from io import BytesIO
@@ -23,6 +25,7 @@ from ..wsgi import get_host
 from ..wsgi import get_input_stream
 from ..wsgi import host_is_trusted
 from ..wsgi import read_small_body
+from ._app import JSONModule
 from ._app import app_config
 from ._app import app_debug
 from ._app import json_loads
@@ -30,6 +33,7 @@ from ._request_headers import RequestHeaders
 from ._request_headers import http_error_for as http_error_for
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
     from ..formparser import FormDataParser
@@ -74,6 +78,8 @@ class Request(RequestHeaders):
     """
 
     parameter_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
+    #: The module with ``dumps``/``loads`` for JSON bodies (:mod:`erlen.json`).
+    json_module = JSONModule()
     #: The parser :meth:`make_form_data_parser` builds (erlen's ``FormDataParser``).
     form_data_parser_class: type[FormDataParser] = _DEFAULT_PARSER  # type: ignore[assignment]
     dict_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
@@ -548,6 +554,29 @@ class Request(RequestHeaders):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @classmethod
+    def application(
+        cls, f: cabc.Callable[..., WSGIApplication]
+    ) -> cabc.Callable[..., cabc.Iterable[bytes]]:
+        """Turn ``f(..., request)`` returning a response into a WSGI application.
+
+        The request is built from the environ, passed as the last argument and
+        closed afterwards; an :class:`~erlen.exceptions.HTTPException` raised by
+        ``f`` is sent as its response.
+        """
+
+        @functools.wraps(f)
+        def application(*args: t.Any) -> cabc.Iterable[bytes]:
+            environ, start_response = args[-2:]
+            with cls(environ) as request:
+                try:
+                    response = f(*args[:-2], request)
+                except exc.HTTPException as e:
+                    response = e.get_response(environ)
+                return response(environ, start_response)
+
+        return application
 
     @classmethod
     def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:

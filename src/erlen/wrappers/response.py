@@ -28,9 +28,11 @@ from ..http.status import STATUS_LINES
 from ..http.status import get_status_line
 from ..http.status import parse_status
 from ..http.urls import iri_to_uri
+from ..utils import cached_property
 from ..utils import get_content_type
 from ..wsgi import ClosingIterator
 from . import _conditional
+from ._app import JSONModule
 from ._app import app_config
 from ._app import json_loads
 from ._properties import csp_property
@@ -41,6 +43,7 @@ from ._properties import load_int
 from ._properties import parse_int
 from ._properties import policy_property
 from ._properties import retry_after_property
+from ._response_stream import ResponseStream
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -105,6 +108,8 @@ class Response:
     automatically_set_content_length = True
 
     response: cabc.Iterable[bytes] | cabc.Iterable[str]
+    #: The module with ``dumps``/``loads`` for JSON bodies (:mod:`erlen.json`).
+    json_module = JSONModule()
     #: Hand the body iterable to the server unchanged.
     direct_passthrough = False
     # PERF: an empty tuple until call_on_close needs a list.
@@ -285,6 +290,11 @@ class Response:
             self.response = list(self.iter_encoded())
             if close is not None:
                 self.call_on_close(close)
+
+    @cached_property
+    def stream(self) -> ResponseStream:
+        """A write-only file object that appends to the body."""
+        return ResponseStream(self)
 
     @property
     def is_sequence(self) -> bool:
