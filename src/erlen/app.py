@@ -8,7 +8,6 @@ subclasses can still override each step.
 from __future__ import annotations
 
 import collections.abc as cabc
-import importlib
 import os
 import sys
 import typing as t
@@ -16,6 +15,7 @@ import weakref
 from datetime import timedelta
 
 from . import _dispatch
+from ._lazy import LazyImport
 from .config import DEFAULT_CONFIG
 from .config import Config
 from .config import ConfigAttribute
@@ -66,7 +66,8 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-_TEMPLATING = f"{__package__}.templating"
+# PERF: templating (and Jinja) load on first use.
+_TEMPLATING = LazyImport(".templating", package=__package__)
 _new_object = object.__new__
 
 #: The methods the fast path of :meth:`Erlen.wsgi_app` inlines or skips; a
@@ -253,12 +254,7 @@ class Erlen(_dispatch.DispatchingApp):
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context`` (given values win)."""
-        # PERF: templating (and Jinja) load on first use; after that the module
-        # is read from sys.modules, cheaper than an import statement per render.
-        templating = sys.modules.get(_TEMPLATING) or importlib.import_module(
-            _TEMPLATING
-        )
-        templating.update_template_context(self, context)
+        _TEMPLATING.get().update_template_context(self, context)
 
     @property
     def debug(self) -> bool:

@@ -19,6 +19,7 @@ import collections.abc as cabc
 import typing as t
 from datetime import datetime
 
+from ._lazy import LazyImport
 from .http.dates import http_date
 from .http.status import HTTP_STATUS_CODES
 
@@ -66,17 +67,8 @@ def _has_plain_page(cls: type[HTTPException]) -> bool:
     )
 
 
-_response_classes: list[type[Response]] = []
-
-
-def _response_class() -> type[Response]:
-    # PERF: an import statement in a function costs about a microsecond per
-    # call; wrappers import this module, so the class is looked up once, lazily.
-    if not _response_classes:
-        from .wrappers.response import Response
-
-        _response_classes.append(Response)
-    return _response_classes[0]
+# PERF: wrappers import this module, so Response is imported on first use.
+_RESPONSE = LazyImport(".wrappers.response", "Response", __package__)
 
 
 def _get_environ(obj: t.Any) -> WSGIEnvironment | None:
@@ -162,7 +154,7 @@ class HTTPException(Exception):
         """
         if self.response is not None:
             return self.response
-        Response = _response_class()
+        response_class: type[Response] = _RESPONSE.get()
         cls = type(self)
         if "description" not in self.__dict__:
             # PERF: a page that depends on nothing but the class (the common
@@ -175,13 +167,13 @@ class HTTPException(Exception):
             if body:
                 if cls.get_headers is HTTPException.get_headers:
                     # PERF: only Content-Type, which the response sets itself.
-                    return Response(body, self.code, mimetype="text/html")
-                return Response(
+                    return response_class(body, self.code, mimetype="text/html")
+                return response_class(
                     body, self.code, self.get_headers(_get_environ(environ), scope)
                 )
         env = _get_environ(environ)
         headers = self.get_headers(env, scope)
-        return Response(self.get_body(env, scope), self.code, headers)
+        return response_class(self.get_body(env, scope), self.code, headers)
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse

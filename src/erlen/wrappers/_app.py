@@ -6,10 +6,10 @@ app layer is never imported at module level.
 
 from __future__ import annotations
 
-import importlib
 import json
 import typing as t
 
+from .._lazy import LazyImport
 from ..globals import _cv_app
 
 
@@ -33,16 +33,6 @@ def json_loads(data: bytes | str) -> t.Any:
     return json.loads(data)
 
 
-class JSONModule:
-    """``json_module`` of requests and responses: :mod:`erlen.json`, imported on
-    first use (the wrappers do not import the app layer at module level)."""
-
-    module: t.Any = None
-
-    def __get__(self, obj: object, owner: type | None = None) -> t.Any:
-        module = self.module
-        if module is None:
-            module = self.module = importlib.import_module(
-                f"{__package__.rpartition('.')[0]}.json"
-            )
-        return module
+#: ``json_module`` of requests and responses: :mod:`erlen.json`, imported on
+#: first use (the wrappers do not import the app layer at module level).
+JSON_MODULE = LazyImport("..json", package=__package__)

@@ -226,8 +226,9 @@ def load_int(value: str) -> int | None:
         return None
 
 
-def load_header_set(value: str) -> HeaderSet:
-    """Parse a comma-separated header into a detached :class:`HeaderSet`."""
+def load_header_set(value: str | None) -> HeaderSet:
+    """Parse a comma-separated header into a detached :class:`HeaderSet`
+    (empty for ``None``)."""
     return parse_set_header(value, None, HeaderSet)
 
 

@@ -16,7 +16,6 @@ from ..datastructures import Authorization
 from ..datastructures import CharsetAccept
 from ..datastructures import EnvironHeaders
 from ..datastructures import ETags
-from ..datastructures import HeaderSet
 from ..datastructures import IfRange
 from ..datastructures import LanguageAccept
 from ..datastructures import MIMEAccept
@@ -31,10 +30,10 @@ from ..http.etags import parse_if_range_header
 from ..http.headers import parse_accept_header
 from ..http.headers import parse_cache_control_header
 from ..http.headers import parse_options_header
-from ..http.headers import parse_set_header
 from ..http.ranges import parse_range_header
 from ..utils import cached_property
 from ._properties import environ_property
+from ._properties import load_header_set
 from ._properties import parse_int
 
 if t.TYPE_CHECKING:
@@ -53,10 +52,6 @@ def _parse_etags_value(value: str | None) -> ETags:
 
 def _parse_date_value(value: str | None) -> t.Any:
     return parse_date(value) if value else None
-
-
-def _parse_header_set(value: str | None) -> HeaderSet:
-    return parse_set_header(value, None, HeaderSet)
 
 
 def http_error_for(error: HTTPParseError) -> exc.HTTPException:
@@ -142,7 +137,7 @@ class RequestHeaders:
     origin = environ_property[str | None]("HTTP_ORIGIN")
     pragma = environ_property(
         "HTTP_PRAGMA",
-        _parse_header_set,
+        load_header_set,
         doc="The ``Pragma`` header as a set (empty when absent), as in Werkzeug.",
     )
     date = environ_property("HTTP_DATE", _parse_date_value)
@@ -229,7 +224,7 @@ class RequestHeaders:
 
     access_control_request_headers = environ_property(
         "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
-        lambda v: None if v is None else _parse_header_set(v),
+        lambda v: None if v is None else load_header_set(v),
         doc="The headers a CORS preflight request announces, as a set.",
     )
     access_control_request_method = environ_property[str | None](

@@ -10,6 +10,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 from .. import exceptions as exc
+from .._lazy import LazyImport
 from ..datastructures import CombinedMultiDict
 from ..datastructures import FileStorage
 from ..datastructures import ImmutableMultiDict
@@ -23,9 +24,10 @@ from ..utils import cached_property
 from ..wsgi import exhausted_stream
 from ..wsgi import get_host
 from ..wsgi import get_input_stream
+from ..wsgi import get_path_info
 from ..wsgi import host_is_trusted
 from ..wsgi import read_small_body
-from ._app import JSONModule
+from ._app import JSON_MODULE
 from ._app import app_config
 from ._app import app_debug
 from ._app import json_loads
@@ -44,26 +46,10 @@ _URLENCODED = "application/x-www-form-urlencoded"
 _FORM_MIMETYPES = frozenset((_URLENCODED, "multipart/form-data"))
 
 
-class _DefaultFormDataParser:
-    """``Request.form_data_parser_class`` until a subclass sets its own: erlen's
-    ``FormDataParser``.
-
-    # PERF: imported on first use, not at module level: tempfile and the
-    # multipart decoder stay unloaded for apps that never read a form.
-    """
-
-    parser: type[FormDataParser] | None = None
-
-    def __get__(self, obj: object, owner: type | None = None) -> type[FormDataParser]:
-        parser = self.parser
-        if parser is None:
-            from ..formparser import FormDataParser
-
-            parser = self.parser = FormDataParser
-        return parser
-
-
-_DEFAULT_PARSER = _DefaultFormDataParser()
+# PERF: Request.form_data_parser_class until a subclass sets its own, imported
+# on first use: tempfile and the multipart decoder stay unloaded for apps that
+# never read a form.
+_DEFAULT_PARSER = LazyImport("..formparser", "FormDataParser", __package__)
 
 
 class Request(RequestHeaders):
@@ -79,7 +65,7 @@ class Request(RequestHeaders):
 
     parameter_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
     #: The module with ``dumps``/``loads`` for JSON bodies (:mod:`erlen.json`).
-    json_module = JSONModule()
+    json_module = JSON_MODULE
     #: The parser :meth:`make_form_data_parser` builds (erlen's ``FormDataParser``).
     form_data_parser_class: type[FormDataParser] = _DEFAULT_PARSER  # type: ignore[assignment]
     dict_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict
@@ -179,10 +165,7 @@ class Request(RequestHeaders):
     @cached_property
     def path(self) -> str:
         """The path below the mount point, always starting with ``/``."""
-        raw = self.environ.get("PATH_INFO", "")
-        if not raw.isascii():
-            raw = raw.encode("latin-1").decode("utf-8", "replace")
-        return "/" + raw.lstrip("/")  # type: ignore[no-any-return]
+        return "/" + get_path_info(self.environ).lstrip("/")
 
     @cached_property
     def query_string(self) -> bytes:

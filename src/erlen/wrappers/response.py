@@ -32,7 +32,7 @@ from ..utils import cached_property
 from ..utils import get_content_type
 from ..wsgi import ClosingIterator
 from . import _conditional
-from ._app import JSONModule
+from ._app import JSON_MODULE
 from ._app import app_config
 from ._app import json_loads
 from ._properties import csp_property
@@ -109,7 +109,7 @@ class Response:
 
     response: cabc.Iterable[bytes] | cabc.Iterable[str]
     #: The module with ``dumps``/``loads`` for JSON bodies (:mod:`erlen.json`).
-    json_module = JSONModule()
+    json_module = JSON_MODULE
     #: Hand the body iterable to the server unchanged.
     direct_passthrough = False
     # PERF: an empty tuple until call_on_close needs a list.
