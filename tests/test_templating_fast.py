@@ -20,7 +20,7 @@ from erlen import Erlen
 from erlen import g
 from erlen import render_template_string
 from erlen.scaffold import _default_template_ctx_processor
-from erlen.templating import _add_default_names
+from erlen.scaffold import add_default_template_names
 from erlen.templating import _only_default_processor
 from erlen.templating import _render_template
 from erlen.templating import update_template_context
@@ -270,7 +270,7 @@ def test_default_only_context_equals_general_path(
 def test_add_default_names_uses_the_live_objects(app: Erlen) -> None:
     with app.test_request_context("/") as req_ctx:
         context: dict[str, t.Any] = {}
-        _add_default_names(context)
+        add_default_template_names(context)
         assert list(context) == ["g", "request"]
         assert context["request"] is req_ctx.request
         assert context["g"] is g._get_current_object()

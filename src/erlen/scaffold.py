@@ -400,15 +400,21 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     inside a bare application context sees ``g`` but no ``request``.
     """
     rv: dict[str, t.Any] = {}
+    add_default_template_names(rv)
+    return rv
+
+
+def add_default_template_names(context: dict[str, t.Any]) -> None:
+    """Add what :func:`_default_template_ctx_processor` offers to ``context``,
+    in place, keeping the names it already has (values passed to render win)."""
     app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        rv["g"] = app_ctx.g
+    if app_ctx is not None and "g" not in context:
+        context["g"] = app_ctx.g
     req_ctx = _cv_request.get(None)
-    if req_ctx is not None:
+    if req_ctx is not None and "request" not in context:
         # COMPAT: as in Flask 3.1, ``session`` reaches templates as a Jinja
         # global (the proxy), not through this processor.
-        rv["request"] = req_ctx.request
-    return rv
+        context["request"] = req_ctx.request
 
 
 # COMPAT: the file extensions Flask autoescapes.

@@ -30,6 +30,7 @@ from .globals import g
 from .globals import request
 from .globals import session
 from .scaffold import _default_template_ctx_processor
+from .scaffold import add_default_template_names
 from .scaffold import select_jinja_autoescape
 from .signals import before_render_template
 from .signals import template_rendered
@@ -244,7 +245,8 @@ def update_template_context(app: Erlen, context: dict[str, t.Any]) -> None:
         _update_through_ensure_sync(app, context)
         return
     if _only_default_processor(processors):
-        _add_default_names(context)
+        # PERF: no dict to build and merge (template 1 us less).
+        add_default_template_names(context)
         return
     for func in processors.get(None, ()):
         rv = func()
@@ -279,18 +281,6 @@ def _only_default_processor(
         and len(funcs) == 1
         and funcs[0] is _default_template_ctx_processor
     )
-
-
-def _add_default_names(context: dict[str, t.Any]) -> None:
-    """Do what the default processor's values do to ``context``, in place."""
-    # PERF: no dict to build and merge (template 1 us less). The order of the
-    # new keys, g then request, is the processor's.
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None and "g" not in context:
-        context["g"] = app_ctx.g
-    req_ctx = _cv_request.get(None)
-    if req_ctx is not None and "request" not in context:
-        context["request"] = req_ctx.request
 
 
 def _update_through_ensure_sync(app: Erlen, context: dict[str, t.Any]) -> None:
