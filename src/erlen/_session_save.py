@@ -1,22 +1,20 @@
-"""The built-in cookie session's save path when nothing in it is customised.
+"""Shortcuts for the built-in cookie session's save path.
 
-:meth:`erlen.sessions.SecureCookieSessionInterface.save_session` hands over to
-:func:`save_plain` while :func:`is_plain` holds; the result (headers, cookie,
-session flags) is the same as the general path's.
+:meth:`erlen.sessions.SecureCookieSessionInterface.save_session` reads the
+cookie settings from the config and adds ``Vary`` without parsing while
+:func:`is_plain` holds; the result (headers, cookie, session flags) is the same
+as through the overridable getters.
 """
 
 from __future__ import annotations
 
 import inspect
 import typing as t
-from datetime import datetime
-from datetime import timezone
 
 from .wrappers.response import Response as _BaseResponse
 
 if t.TYPE_CHECKING:
     from .app import Erlen
-    from .sessions import SecureCookieSessionInterface
     from .sessions import SessionInterface
     from .sessions import SessionMixin
     from .wrappers import Response
@@ -77,74 +75,39 @@ def add_vary_cookie(response: Response) -> None:
         response.vary.add("Cookie")
 
 
-def save_plain(
-    interface: SecureCookieSessionInterface,
-    app: Erlen,
-    session: SessionMixin,
-    response: Response,
-    cookie_session_class: type[SessionMixin],
-) -> None:
-    """``save_session`` with the getters, ``should_set_cookie`` and
-    ``get_expiration_time`` inlined (none of them is overridden).
+def config_cookie_settings(app: Erlen) -> tuple[t.Any, ...]:
+    """The cookie's ``(name, domain, path, secure, partitioned, samesite,
+    httponly)`` read straight from the config: what the interface's getters
+    give while :func:`is_plain` holds."""
+    config = app.config
+    return (
+        config["SESSION_COOKIE_NAME"],
+        config["SESSION_COOKIE_DOMAIN"],
+        config["SESSION_COOKIE_PATH"] or config["APPLICATION_ROOT"],
+        config["SESSION_COOKIE_SECURE"],
+        config["SESSION_COOKIE_PARTITIONED"],
+        config["SESSION_COOKIE_SAMESITE"],
+        config["SESSION_COOKIE_HTTPONLY"],
+    )
+
+
+def add_vary_through_property(response: Response) -> None:
+    """``response.vary.add("Cookie")``, for a response class that customises it."""
+    response.vary.add("Cookie")
+
+
+def session_data(
+    session: SessionMixin, cookie_session_class: type[SessionMixin]
+) -> dict[str, t.Any]:
+    """``dict(session)``, the data to sign.
 
     :param cookie_session_class: ``SecureCookieSession``, a dict whose plain
         copy equals ``dict(session)``.
     """
-    config = app.config
-    name = config["SESSION_COOKIE_NAME"]
-    domain = config["SESSION_COOKIE_DOMAIN"]
-    path = config["SESSION_COOKIE_PATH"] or config["APPLICATION_ROOT"]
-    secure = config["SESSION_COOKIE_SECURE"]
-    partitioned = config["SESSION_COOKIE_PARTITIONED"]
-    samesite = config["SESSION_COOKIE_SAMESITE"]
-    httponly = config["SESSION_COOKIE_HTTPONLY"]
-    if session.accessed:
-        add_vary_cookie(response)
-    if not session:
-        if session.modified:
-            response.delete_cookie(
-                name,
-                domain=domain,
-                path=path,
-                secure=secure,
-                partitioned=partitioned,
-                samesite=samesite,
-                httponly=httponly,
-            )
-            add_vary_cookie(response)
-        return
-    if not (
-        session.modified
-        or (session.permanent and config["SESSION_REFRESH_EACH_REQUEST"])
-    ):
-        return
-    expires = (
-        datetime.now(timezone.utc) + app.permanent_session_lifetime
-        if session.permanent
-        else None
-    )
-    signing = interface._signer(app)
-    if signing is None:
-        raise RuntimeError(
-            "The session cannot be saved because no secret key was set. Set"
-            " the secret_key on the application to something unique and secret."
-        )
     if type(session) is cookie_session_class:
         # PERF: dict(session) goes through keys() and __getitem__ in Python;
         # both would only mark the session accessed.
-        data = dict.copy(session)  # type: ignore[arg-type]
+        data: dict[str, t.Any] = dict.copy(session)  # type: ignore[arg-type]
         session.accessed = True
-    else:
-        data = dict(session)
-    response.set_cookie(
-        name,
-        signing.dumps(data),
-        expires=expires,
-        httponly=httponly,
-        domain=domain,
-        path=path,
-        secure=secure,
-        partitioned=partitioned,
-        samesite=samesite,
-    )
-    add_vary_cookie(response)
+        return data
+    return dict(session)

@@ -14,8 +14,11 @@ from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
 
 from ._cookie_signer import CookieSigner
+from ._session_save import add_vary_cookie
+from ._session_save import add_vary_through_property
+from ._session_save import config_cookie_settings
 from ._session_save import is_plain
-from ._session_save import save_plain
+from ._session_save import session_data
 from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 
@@ -416,21 +419,28 @@ class SecureCookieSessionInterface(SessionInterface):
         :param session: the session to store.
         :param response: the response about to be sent.
         """
+        # PERF: with nothing customised, the settings come straight from the
+        # config and Vary is added without parsing it.
         if is_plain(self, response, SecureCookieSessionInterface):
-            save_plain(self, app, session, response, SecureCookieSession)
-            return
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
+            settings = config_cookie_settings(app)
+            add_vary = add_vary_cookie
+        else:
+            settings = (
+                self.get_cookie_name(app),
+                self.get_cookie_domain(app),
+                self.get_cookie_path(app),
+                self.get_cookie_secure(app),
+                self.get_cookie_partitioned(app),
+                self.get_cookie_samesite(app),
+                self.get_cookie_httponly(app),
+            )
+            add_vary = add_vary_through_property
+        name, domain, path, secure, partitioned, samesite, httponly = settings
 
         # COMPAT: the response depends on the cookie whenever the session was
         # looked at, so caches must key on it.
         if session.accessed:
-            response.vary.add("Cookie")
+            add_vary(response)
 
         if not session:
             # An emptied session removes the cookie; one that was always empty
@@ -445,7 +455,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                response.vary.add("Cookie")
+                add_vary(response)
             return
 
         if not self.should_set_cookie(app, session):
@@ -458,7 +468,7 @@ class SecureCookieSessionInterface(SessionInterface):
                 "The session cannot be saved because no secret key was set. Set"
                 " the secret_key on the application to something unique and secret."
             )
-        value = signing.dumps(dict(session))
+        value = signing.dumps(session_data(session, SecureCookieSession))
         response.set_cookie(
             name,
             value,
@@ -470,7 +480,7 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
-        response.vary.add("Cookie")
+        add_vary(response)
 
 
 def _make_signing_serializer(settings: _SigningSettings) -> URLSafeTimedSerializer:
