@@ -285,3 +285,24 @@ def test_large_multidict_from_pairs() -> None:
     md = MultiDict(pairs)
     assert len(md) == 1000
     assert len(md.getlist("k0")) == 300
+
+
+@pytest.mark.parametrize(
+    "pairs", [[], [("a", "b")], [("a", "b"), ("a", "c"), ("d", "e")], [("k", "")]]
+)
+@pytest.mark.parametrize("cls_name", ["MultiDict", "ImmutableMultiDict"])
+def test_dict_conversion_gives_first_values_like_werkzeug(
+    cls_name: str, pairs: list[tuple[str, str]]
+) -> None:
+    import werkzeug.datastructures as wds
+
+    import erlen.datastructures as eds
+
+    ours = getattr(eds, cls_name)(pairs)
+    theirs = getattr(wds, cls_name)(pairs)
+    first: dict[str, str] = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    assert dict(ours) == dict(theirs) == first
+    assert {**ours} == {**theirs}
+    assert list(ours) == list(theirs)

@@ -134,6 +134,13 @@ class MultiDict(TypeConversionDict[K, V]):
         for key, values in value.items():
             _dict_setitem(self, key, values)
 
+    def __iter__(self) -> cabc.Iterator[K]:
+        # COMPAT: defined (rather than inherited from dict) so that ``dict(md)``
+        # and ``{**md}`` go through keys() and __getitem__ and give the first
+        # values, as with Werkzeug; dict's own iterator would let CPython copy
+        # the stored lists.
+        return dict.__iter__(self)
+
     def __getitem__(self, key: K) -> V:
         values: list[V] | None = _dict_get(self, key)
         if values:
