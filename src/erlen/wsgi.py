@@ -362,7 +362,7 @@ def read_small_body(
     # no LimitedStream in between.
     body = raw.read(length) if length else b""
     if len(body) < length:
-        body = _read_rest(raw, body, length)
+        body = read_rest(raw, body, length)
     return body
 
 
@@ -373,8 +373,14 @@ def exhausted_stream(environ: WSGIEnvironment, length: int) -> LimitedStream:
     return stream
 
 
-def _read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:
-    """Finish a short read of a ``length``-byte body."""
+def read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:
+    """Finish a short read of a ``length``-byte body.
+
+    :param raw: the input, positioned after ``body``.
+    :param body: what a first ``read(length)`` gave, shorter than ``length``.
+    :param length: the declared length of the body.
+    :raises ClientDisconnected: the input ends before ``length`` bytes.
+    """
     chunks = [body]
     received = len(body)
     while received < length:

@@ -38,6 +38,7 @@ _dict_setdefault: t.Any = dict.setdefault
 _dict_pop: t.Any = dict.pop
 _dict_popitem: t.Any = dict.popitem
 _dict_items: t.Any = dict.items
+_dict_update: t.Any = dict.update
 _dict_values: t.Any = dict.values
 
 
@@ -125,6 +126,15 @@ class MultiDict(TypeConversionDict[K, V]):
             for key, value in mapping:
                 setdefault(key, []).append(value)
         dict.__init__(self, lists)
+
+    @classmethod
+    def _from_lists(cls, lists: dict[K, list[V]]) -> Self:
+        """Build from ``key -> list of values``, taking the (non-empty) lists as
+        they are; only for classes that keep MultiDict's ``__init__``."""
+        # PERF: the form fast path hands over lists it built; no per-key loop.
+        md = cls.__new__(cls)
+        _dict_update(md, lists)
+        return md
 
     def __getstate__(self) -> dict[K, list[V]]:
         return dict(_dict_items(self))

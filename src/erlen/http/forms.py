@@ -6,8 +6,9 @@ import typing as t
 
 from .errors import LimitExceededError
 from .urls import parse_query_pairs
+from .urls import plain_parts
 
-__all__ = ["UrlencodedDecoder", "decode_urlencoded"]
+__all__ = ["UrlencodedDecoder", "decode_urlencoded", "decode_urlencoded_lists"]
 
 
 def decode_urlencoded(
@@ -37,6 +38,56 @@ def decode_urlencoded(
     if max_pairs is not None and len(pairs) > max_pairs:
         _raise_too_many_fields(max_pairs)
     return pairs
+
+
+def decode_urlencoded_lists(
+    data: bytes, max_form_memory_size: int | None = None, max_pairs: int | None = None
+) -> dict[str, list[str]]:
+    """Decode a whole urlencoded body into ``key -> list of values``.
+
+    The pairs of :func:`decode_urlencoded`, grouped: keys in the order they
+    first appear, each with its values in order (the layout a ``MultiDict``
+    stores).
+
+    >>> decode_urlencoded_lists(b"a=1&b=x+y&a=2")
+    {'a': ['1', '2'], 'b': ['x y']}
+
+    :param data: the whole body.
+    :param max_form_memory_size: as for :func:`decode_urlencoded`.
+    :param max_pairs: as for :func:`decode_urlencoded`.
+    :raises LimitExceededError: (413) a piece or the pair count is over its
+        limit.
+    """
+    if max_form_memory_size is not None and len(data) > max_form_memory_size:
+        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
+    parts = plain_parts(data) if data.isascii() else None
+    if parts is None:
+        lists: dict[str, list[str]] = {}
+        for key, value in decode_urlencoded(data, None, max_pairs):
+            if key in lists:
+                lists[key].append(value)
+            else:
+                lists[key] = [value]
+        return lists
+    count = len(parts) >> 1
+    # SECURITY: bounds the size of the MultiDict built from the body.
+    if max_pairs is not None and count > max_pairs:
+        _raise_too_many_fields(max_pairs)
+    # PERF: keys and values alternate in one flat list; when no key repeats
+    # (the common form) one loop builds every value list.
+    lists = {}
+    values = iter(parts)
+    for key in values:
+        lists[key] = [next(values)]
+    if len(lists) != count:
+        lists = {}
+        values = iter(parts)
+        for key in values:
+            if key in lists:
+                lists[key].append(next(values))
+            else:
+                lists[key] = [next(values)]
+    return lists
 
 
 def _check_piece(size: int, limit: int | None) -> None:

@@ -16,6 +16,7 @@ from .errors import LimitExceededError
 
 __all__ = [
     "iri_to_uri",
+    "parse_query_lists",
     "parse_query_pairs",
     "quote",
     "quote_plus",
@@ -247,8 +248,24 @@ def _parse_plain_pairs(data: bytes) -> list[tuple[str, str]] | None:
     """Decode an ASCII ``&``-separated query whose every piece is ``key=value``.
 
     Gives what :func:`parse_query_pairs` gives, or ``None`` when the input
-    needs its general path: an empty piece, a piece without ``=`` or with a
-    second ``=``, a NUL (raw or escaped) or a ``%`` that starts no escape.
+    needs its general path (see :func:`plain_parts`).
+    """
+    parts = plain_parts(data)
+    if parts is None:
+        return None
+    return list(zip(parts[::2], parts[1::2], strict=True))
+
+
+def plain_parts(data: bytes) -> list[str] | None:
+    """Decode an ASCII query whose every piece is ``key=value`` into a flat list.
+
+    ``plain_parts(b"a=1&b=x+y")`` gives ``["a", "1", "b", "x y"]``: keys and
+    values alternate, decoded as :func:`parse_query_pairs` decodes them. Gives
+    ``None`` when the input needs the general path: an empty piece, a piece
+    without ``=`` or with a second ``=``, a NUL (raw or escaped) or a ``%``
+    that starts no escape.
+
+    :param data: the query or body, ASCII bytes.
     """
     # PERF: a handful of C calls over the whole body instead of a Python loop
     # per pair: translate() finds the structure, a second translate() turns
@@ -269,7 +286,7 @@ def _parse_plain_pairs(data: bytes) -> list[tuple[str, str]] | None:
     parts = data.decode("utf-8", "erlen.url_quote").split("\x00")
     if len(parts) != len(structure) + 1:  # an escaped NUL added a part
         return None
-    return list(zip(parts[::2], parts[1::2], strict=True))
+    return parts
 
 
 def parse_query_pairs(
@@ -335,6 +352,52 @@ def parse_query_pairs(
     if max_pairs is not None and len(pairs) > max_pairs:
         _raise_too_many_pairs(max_pairs)
     return pairs
+
+
+def parse_query_lists(
+    query: str, *, max_pairs: int | None = None
+) -> dict[str, list[str]]:
+    """Parse a query string into ``key -> list of values``.
+
+    The pairs of :func:`parse_query_pairs`, grouped: keys in the order they
+    first appear, each with its values in order (the layout a ``MultiDict``
+    stores).
+
+    >>> parse_query_lists("a=1&b=2&a=3")
+    {'a': ['1', '3'], 'b': ['2']}
+
+    :param query: the decoded query string.
+    :param max_pairs: the most pairs accepted, or ``None`` for no limit.
+    :raises LimitExceededError: (414) more than ``max_pairs`` pairs.
+    """
+    lists: dict[str, list[str]] = {}
+    if not query:
+        return lists
+    if (
+        "%" in query
+        or "+" in query
+        or "&&" in query
+        or query[0] == "&"
+        or query[-1] == "&"
+    ):
+        for key, value in parse_query_pairs(query, max_pairs=max_pairs):
+            if key in lists:
+                lists[key].append(value)
+            else:
+                lists[key] = [value]
+        return lists
+    # PERF: the common query string (nothing to decode, no empty piece) is
+    # grouped straight from the split, with no list of pairs in between.
+    pieces = query.split("&")
+    if max_pairs is not None and len(pieces) > max_pairs:
+        _raise_too_many_pairs(max_pairs)
+    for piece in pieces:
+        key, _, value = piece.partition("=")
+        if key in lists:
+            lists[key].append(value)
+        else:
+            lists[key] = [value]
+    return lists
 
 
 def _raise_too_many_pairs(max_pairs: int) -> t.NoReturn:

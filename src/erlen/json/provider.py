@@ -323,24 +323,39 @@ class DefaultJSONProvider(JSONProvider):
         :param kwargs: items of an object to serialise; not allowed together
             with ``args``.
         """
-        obj = self._prepare_response_obj(args, kwargs)
+        # PERF: jsonify(key=...) and jsonify(value) are decided without a call.
+        if kwargs:
+            obj = kwargs if not args else self._prepare_response_obj(args, kwargs)
+        elif len(args) == 1:
+            obj = args[0]
+        else:
+            obj = self._prepare_response_obj(args, kwargs)
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
+        if not pretty and self._own_dumps:
+            # PERF: jsonify's hot path, with _get_encoders and _encode inlined.
+            encoders = self._encoders
+            if encoders is not None and encoders.settings == (
+                self.default,
+                self.ensure_ascii,
+                self.sort_keys,
+            ):
+                fast = encoders.compact_fast
+                if fast is not None:
+                    try:
+                        body = "".join(fast(obj, 0))
+                    except RecursionError:
+                        body = _encode(
+                            encoders.compact, None, encoders.compact_args, obj
+                        )
+                    return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
         if not self._own_dumps:
             if pretty:
                 body = self.dumps(obj, indent=2)
             else:
                 body = self.dumps(obj, separators=_COMPACT_SEPARATORS)
         else:
-            # PERF: the encoder lookup and the compact encode are inlined here,
-            # this being jsonify's hot path.
-            encoders = self._encoders
-            if encoders is None or encoders.settings != (
-                self.default,
-                self.ensure_ascii,
-                self.sort_keys,
-            ):
-                encoders = self._get_encoders()
+            encoders = self._get_encoders()
             if pretty:
                 body = encoders.pretty.encode(obj)
             else:

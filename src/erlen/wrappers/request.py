@@ -15,8 +15,10 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import FileStorage
 from ..datastructures import ImmutableMultiDict
 from ..datastructures import MultiDict
+from ..globals import _cv_app
 from ..http.errors import HTTPParseError
-from ..http.forms import decode_urlencoded
+from ..http.forms import decode_urlencoded_lists
+from ..http.urls import parse_query_lists
 from ..http.urls import parse_query_pairs
 from ..http.urls import uri_to_iri
 from ..user_agent import UserAgent
@@ -26,6 +28,7 @@ from ..wsgi import get_host
 from ..wsgi import get_input_stream
 from ..wsgi import get_path_info
 from ..wsgi import host_is_trusted
+from ..wsgi import read_rest
 from ..wsgi import read_small_body
 from ._app import JSON_MODULE
 from ._app import app_config
@@ -91,6 +94,8 @@ class Request(RequestHeaders):
     #: Whether ``stream`` is this class's own (set per subclass).
     _default_stream: t.ClassVar[bool] = True
     _default_parser: t.ClassVar[bool] = True
+    #: Whether the three limit properties are this class's own.
+    _default_limits: t.ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -101,6 +106,9 @@ class Request(RequestHeaders):
         cls._default_parser = (
             cls.make_form_data_parser is Request.make_form_data_parser
             and getattr_static(cls, "form_data_parser_class") is _DEFAULT_PARSER
+        )
+        cls._default_limits = all(
+            getattr_static(cls, name) is Request.__dict__[name] for name in _LIMITS
         )
 
     def __init__(
@@ -223,15 +231,20 @@ class Request(RequestHeaders):
         :raises RequestURITooLarge: more pairs than ``max_query_pairs`` (414).
         """
         query = self.environ.get("QUERY_STRING")
+        cls = self.parameter_storage_class
         if not query:
-            return self.parameter_storage_class()
-        if not query.isascii():
-            query = query.encode("latin-1")
+            return cls()
         try:
+            if query.isascii() and cls.__init__ is MultiDict.__init__:
+                # PERF: grouped straight into the dict the MultiDict keeps.
+                lists = parse_query_lists(query, max_pairs=self.max_query_pairs)
+                return cls._from_lists(lists)
+            if not query.isascii():
+                query = query.encode("latin-1")
             pairs = parse_query_pairs(query, max_pairs=self.max_query_pairs)
         except HTTPParseError as error:
             raise http_error_for(error) from error
-        return self.parameter_storage_class(pairs)
+        return cls(pairs)
 
     # -- client ---------------------------------------------------------------
 
@@ -395,17 +408,49 @@ class Request(RequestHeaders):
             or not self._default_stream
         ):
             return None
-        body = read_small_body(self.environ, self.max_content_length, _SMALL_BODY)
-        if body is not None:
-            d["_body_length"] = len(body)
+        environ = self.environ
+        raw = environ.get("CONTENT_LENGTH")
+        if (
+            raw
+            and len(raw) <= 5
+            and raw.isdigit()
+            and raw.isascii()
+            and self._default_limits
+            and "HTTP_TRANSFER_ENCODING" not in environ
+        ):
+            # PERF: a plain declared length is checked and read here, without
+            # get_content_length and the max_content_length property.
+            length = int(raw)
+            if length > _SMALL_BODY:
+                return None
+            limit = self._max_content_length
+            if limit is None:
+                limit = app_config("MAX_CONTENT_LENGTH")
+            if limit is not None and length > limit:
+                raise exc.RequestEntityTooLarge()
+            stream: t.IO[bytes] = environ["wsgi.input"]
+            body = stream.read(length) if length else b""
+            if len(body) < length:
+                body = read_rest(stream, body, length)
+        else:
+            read = read_small_body(environ, self.max_content_length, _SMALL_BODY)
+            if read is None:
+                return None
+            body = read
+        d["_body_length"] = len(body)
         return body
 
     def _load_form_data(self) -> None:
         d = self.__dict__
         if "form" in d:
             return
-        mimetype, options = self._parsed_content_type
-        mimetype = mimetype.lower()
+        # PERF: the common content type is taken as it is, without parsing.
+        options: dict[str, str]
+        if self.environ.get("CONTENT_TYPE") == _URLENCODED:
+            mimetype, options = _URLENCODED, {}
+        else:
+            mimetype, options = self._parsed_content_type
+            mimetype = mimetype.lower()
         # PERF: bodies that are not forms never build a parser, and
         # :attr:`files` is built only when asked for.
         cached = d.get("_cached_data")
@@ -420,13 +465,16 @@ class Request(RequestHeaders):
             if body is not None:
                 # PERF: a small urlencoded body is read once and decoded in one
                 # pass, with the limits of FormDataParser and no parser.
+                max_memory, max_parts = self._form_limits()
                 try:
-                    pairs = decode_urlencoded(
-                        body, self.max_form_memory_size, self.max_form_parts
-                    )
+                    lists = decode_urlencoded_lists(body, max_memory, max_parts)
                 except HTTPParseError as error:
                     raise http_error_for(error) from error
-                d["form"] = self.parameter_storage_class(pairs)
+                cls = self.parameter_storage_class
+                if cls.__init__ is MultiDict.__init__:
+                    d["form"] = cls._from_lists(lists)
+                else:
+                    d["form"] = cls([(k, v) for k, vs in lists.items() for v in vs])
                 return
         parser = self.make_form_data_parser()
         # COMPAT: a body get_data() kept is parsed from that copy, as in Werkzeug.
@@ -434,6 +482,23 @@ class Request(RequestHeaders):
         d["stream"], d["form"], d["files"] = parser.parse(
             stream, mimetype, self.content_length, options
         )
+
+    def _form_limits(self) -> tuple[int | None, int | None]:
+        """``max_form_memory_size`` and ``max_form_parts``, in one call."""
+        if not self._default_limits:
+            return self.max_form_memory_size, self.max_form_parts
+        # PERF: the two properties without their two calls each.
+        max_memory = self._max_form_memory_size
+        max_parts = self._max_form_parts
+        if max_memory is None or max_parts is None:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None:
+                config = app_ctx.app.config
+                if max_memory is None:
+                    max_memory = config["MAX_FORM_MEMORY_SIZE"]
+                if max_parts is None:
+                    max_parts = config["MAX_FORM_PARTS"]
+        return max_memory, max_parts
 
     def make_form_data_parser(self) -> FormDataParser:
         """Return the :attr:`form_data_parser_class` instance that parses the
@@ -575,6 +640,7 @@ class Request(RequestHeaders):
 
 _MISSING: t.Any = object()
 _REQUEST_STREAM = Request.__dict__["stream"]
+_LIMITS = ("max_content_length", "max_form_memory_size", "max_form_parts")
 # Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
 _SMALL_BODY = 64 * 1024
 
