@@ -16,6 +16,7 @@ from erlen.datastructures import ImmutableMultiDict
 from erlen.datastructures import MultiDict
 from erlen.exceptions import BadRequest
 from erlen.exceptions import RequestEntityTooLarge
+from erlen.formparser import CHUNK_SIZE
 from erlen.formparser import SPOOL_THRESHOLD
 from erlen.formparser import FormDataParser
 from erlen.formparser import default_stream_factory
@@ -273,7 +274,20 @@ def test_chunked_body_over_max_content_length() -> None:
         parse_form_data(environ, max_content_length=50)
 
 
-def test_stream_is_read_in_bounded_chunks() -> None:
+@pytest.mark.parametrize(
+    ("size", "declared", "largest_read"),
+    [
+        # A declared length up to SPOOL_THRESHOLD is read in one call.
+        (300_000, True, None),
+        (SPOOL_THRESHOLD - 100, True, None),
+        # Larger or undeclared bodies are read CHUNK_SIZE at a time.
+        (SPOOL_THRESHOLD + 1, True, CHUNK_SIZE),
+        (300_000, False, CHUNK_SIZE),
+    ],
+)
+def test_stream_is_read_in_bounded_chunks(
+    size: int, declared: bool, largest_read: int | None
+) -> None:
     sizes: list[int] = []
 
     class Recording(io.BytesIO):
@@ -281,9 +295,17 @@ def test_stream_is_read_in_bounded_chunks() -> None:
             sizes.append(-1 if size is None else size)
             return super().read(size)
 
-    body = part("f", b"x" * 300_000, "f") + b"--B--"
-    FormDataParser().parse(Recording(body), MULTIPART, len(body), {"boundary": "B"})
-    assert sizes and all(0 < size <= 64 * 1024 for size in sizes)
+    content = b"x" * (size - len(part("f", b"", "f") + b"--B--"))
+    body = part("f", content, "f") + b"--B--"
+    length = len(body) if declared else None
+    _, _, files = FormDataParser().parse(
+        Recording(body), MULTIPART, length, {"boundary": "B"}
+    )
+    assert files["f"].read() == content
+    if largest_read is None:
+        assert sizes == [len(body)]
+    else:
+        assert sizes and all(0 < size <= largest_read for size in sizes)
 
 
 def test_epilogue_is_not_read() -> None:

@@ -27,7 +27,6 @@ from .http.forms import decode_urlencoded
 from .http.headers import parse_options_header
 from .http.multipart import Data
 from .http.multipart import Epilogue
-from .http.multipart import Event
 from .http.multipart import Field
 from .http.multipart import File
 from .http.multipart import MultipartDecoder
@@ -133,14 +132,21 @@ class _Upload:
     def finish(self, stream: t.IO[bytes]) -> FileStorage:
         """Wrap ``stream`` (the last :meth:`write`'s) as a :class:`FileStorage`."""
         stream.seek(0)
-        event = self.event
-        return FileStorage(
-            stream, event.filename, event.name, headers=Headers(event.headers)
-        )
+        return _make_storage(stream, self.event)
 
     def close(self) -> None:
         if self.stream is not None:
             self.stream.close()
+
+
+def _make_storage(stream: t.IO[bytes], event: File) -> FileStorage:
+    """Wrap an upload's ``stream`` with the name and headers of its part."""
+    # PERF: the decoder refuses control characters in part headers, so the
+    # pairs already keep the invariant of ``Headers._list`` (see
+    # docs/architecture.md) and need no validation by ``Headers.extend``.
+    headers = Headers.__new__(Headers)
+    headers._list = list(event.headers)
+    return FileStorage(stream, event.filename, event.name, headers=headers)
 
 
 class _MultipartCollector:
@@ -155,33 +161,52 @@ class _MultipartCollector:
         self.total_content_length = total_content_length
         self.fields: list[tuple[str, str]] = []
         self.files: list[tuple[str, FileStorage]] = []
-        self.field_name = ""
-        self.chunks: list[bytes] = []
+        # The upload being received, kept here so close() can close it.
         self.upload: _Upload | None = None
 
-    def handle(self, event: Event) -> None:
-        if type(event) is Data:
-            upload = self.upload
-            if upload is not None:
-                stream = upload.write(event.data, event.more_data)
-                if not event.more_data:
-                    self.files.append((upload.event.name, upload.finish(stream)))
-                    self.upload = None
-            elif event.more_data:
-                self.chunks.append(event.data)
-            else:
+    def collect(
+        self, decoder: MultipartDecoder, read: cabc.Callable[[int], bytes]
+    ) -> None:
+        """Collect the events of ``decoder`` up to the epilogue, feeding it
+        from ``read`` when it needs data."""
+        # PERF: one loop with the dispatch inline and the state in locals, not
+        # a generator or a handler call per event.
+        next_event = decoder.next_event
+        fields = self.fields
+        files = self.files
+        field_name = ""
+        chunks: list[bytes] = []
+        upload = None
+        while True:
+            event = next_event()
+            if type(event) is Data:
                 data = event.data
-                if self.chunks:
-                    self.chunks.append(data)
-                    data = b"".join(self.chunks)
-                    self.chunks = []
-                # COMPAT: like Werkzeug, text is UTF-8 whatever a part's
-                # charset or a "_charset_" field says; bad bytes are replaced.
-                self.fields.append((self.field_name, data.decode("utf-8", "replace")))
-        elif type(event) is Field:
-            self.field_name = event.name
-        elif type(event) is File:
-            self.upload = _Upload(event, self._open(event))
+                more_data = event.more_data
+                if upload is not None:
+                    stream = upload.write(data, more_data)
+                    if not more_data:
+                        files.append((upload.event.name, upload.finish(stream)))
+                        upload = self.upload = None
+                elif more_data:
+                    chunks.append(data)
+                else:
+                    if chunks:
+                        chunks.append(data)
+                        data = b"".join(chunks)
+                        chunks = []
+                    # COMPAT: like Werkzeug, text is UTF-8 whatever a part's
+                    # charset or a "_charset_" field says; bad bytes replaced.
+                    fields.append((field_name, data.decode("utf-8", "replace")))
+            elif type(event) is NeedData:
+                decoder.receive_data(read(CHUNK_SIZE) or None)
+            elif type(event) is Field:
+                field_name = event.name
+            elif type(event) is File:
+                upload = self.upload = _Upload(event, self._open(event))
+            elif type(event) is Epilogue:
+                # SECURITY: the epilogue is never read, so garbage after the
+                # close delimiter costs nothing.
+                return
 
     def _open(self, event: File) -> t.IO[bytes] | None:
         if self.stream_factory is None:
@@ -203,51 +228,25 @@ class _MultipartCollector:
             storage.close()
 
 
-def _feed_up_to(
-    decoder: MultipartDecoder, read: cabc.Callable[[int], bytes], length: int
-) -> int:
-    """Give ``decoder`` up to ``length`` bytes, read in :data:`CHUNK_SIZE` pieces.
+def _read_body(read: cabc.Callable[[int], bytes], length: int) -> bytes:
+    """Read a ``length``-byte body, in one call when the stream allows it.
 
-    Returns how many bytes were fed (fewer when the stream ends early).
+    Returns fewer bytes when the stream ends early.
     """
-    fed = 0
-    while fed < length:
-        chunk = read(min(length - fed, CHUNK_SIZE))
+    # PERF: one read gives one bytes object the decoder uses as its buffer,
+    # with no copy; a server that returns less is read until the length.
+    body = read(length)
+    if not body or len(body) >= length:
+        return body
+    chunks = [body]
+    received = len(body)
+    while received < length:
+        chunk = read(length - received)
         if not chunk:
             break
-        decoder.receive_data(chunk)
-        fed += len(chunk)
-    return fed
-
-
-def _decode_events(
-    decoder: MultipartDecoder,
-    read: cabc.Callable[[int], bytes],
-    handle: cabc.Callable[[Event], None],
-    fed: bool = False,
-) -> None:
-    """Feed ``decoder`` from ``read`` and ``handle`` its events up to the epilogue.
-
-    :param fed: the decoder already holds the start of the body.
-    """
-    # PERF: a plain loop calling ``handle``, not a generator: no resume per
-    # event.
-    if not fed:
-        chunk = read(CHUNK_SIZE)
-        if not chunk:
-            # COMPAT: an empty body is an empty form, as in Werkzeug.
-            return
-        decoder.receive_data(chunk)
-    while True:
-        event = decoder.next_event()
-        while type(event) is not NeedData:
-            # SECURITY: the epilogue is never read, so garbage after the close
-            # delimiter costs nothing.
-            if type(event) is Epilogue:
-                return
-            handle(event)
-            event = decoder.next_event()
-        decoder.receive_data(read(CHUNK_SIZE) or None)
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
 
 
 class FormDataParser:
@@ -379,16 +378,19 @@ class FormDataParser:
         collector = _MultipartCollector(self.stream_factory, content_length)
         read = stream.read
         try:
-            fed = False
             if content_length is not None and content_length <= SPOOL_THRESHOLD:
-                # PERF: a body that stays in memory anyway is decoded in one
-                # pass: each part is found with one search and a file arrives
-                # as one piece (the reads stay CHUNK_SIZE at most).
-                if not _feed_up_to(decoder, read, content_length):
-                    # COMPAT: an empty body is an empty form, as in Werkzeug.
-                    return self.cls(), self.cls()
-                fed = True
-            _decode_events(decoder, read, collector.handle, fed)
+                # PERF: a body that stays in memory anyway is read at once and
+                # decoded in one pass: each part is found with one search and a
+                # file arrives as one piece. The read is bounded by the length,
+                # which is bounded by SPOOL_THRESHOLD.
+                body = _read_body(read, content_length)
+            else:
+                body = read(CHUNK_SIZE)
+            if not body:
+                # COMPAT: an empty body is an empty form, as in Werkzeug.
+                return self.cls(), self.cls()
+            decoder.receive_data(body)
+            collector.collect(decoder, read)
         except BaseException:
             collector.close()
             raise

@@ -144,14 +144,16 @@ _SIMPLE_DISPOSITION = re.compile(
     r'form-data; name="([^"\\%*]*)"(?:; filename="([^"\\%*]*)")?'
 )
 _BOUNDARY_INVALID = re.compile(rb"[^\x21-\x7e ]")
-
-
-def _copy_prefix(buffer: bytearray, end: int) -> bytes:
-    """Return ``bytes(buffer[:end])``."""
-    # PERF: one copy through a memoryview, not a bytearray slice copied again;
-    # the view is released before the caller resizes the buffer.
-    with memoryview(buffer) as view:
-        return view[:end].tobytes()
+# The part head browsers send: that Content-Disposition, an optional ASCII
+# Content-Type, the empty line. No control character, folding or padding can
+# match, so it gives the same headers and event as the general parser.
+_SIMPLE_PART_HEAD = re.compile(
+    rb'Content-Disposition: (form-data; name="([^"\\%*\x00-\x1f\x7f]*)"'
+    rb'(?:; filename="([^"\\%*\x00-\x1f\x7f]*)")?)\r\n'
+    rb"(?:Content-Type: ([!-~](?:[ -~]*[!-~])?)\r\n)?\r\n"
+)
+# The longest head the pattern is tried on, which bounds its work per part.
+_SIMPLE_PART_HEAD_MAX = 1024
 
 
 def _check_boundary(boundary: bytes) -> None:
@@ -212,12 +214,20 @@ class MultipartDecoder:
         # COMPAT: searching for LF (not CRLF) before the boundary accepts the
         # bare-LF bodies that Werkzeug accepts; a CR before it is stripped.
         self._delimiter = b"\n--" + boundary
-        self._buffer = bytearray()
+        # PERF: consumed bytes are skipped by moving ``_start``, not deleted,
+        # so a body received in one piece is decoded without a copy.
+        self._buffer: bytes | bytearray = b""
+        self._start = 0
         self._complete = False
         # PERF: where the next search may start, so feeding a header block one
         # byte at a time does not rescan it each time.
         self._search_from = 0
         self._parts = 0
+        # The simple-head pattern holds at most two lines and
+        # _SIMPLE_PART_HEAD_MAX bytes, so it can pass no smaller limit.
+        self._simple_heads = (
+            max_part_header_count >= 2 and max_part_header_size >= _SIMPLE_PART_HEAD_MAX
+        )
         self._is_field = False
         self._field_size = 0
 
@@ -232,9 +242,28 @@ class MultipartDecoder:
             raise RuntimeError("Cannot receive data after the end of the body.")
         if data is None:
             self._complete = True
-        elif self.state is not State.EPILOGUE and self.state is not State.COMPLETE:
-            self._buffer += data
+            return
+        state = self.state
         # SECURITY: the epilogue is ignored, never buffered.
+        if state is State.EPILOGUE or state is State.COMPLETE or not data:
+            return
+        buffer = self._buffer
+        start = self._start
+        self._search_from = max(self._search_from - start, 0)
+        self._start = 0
+        if start == len(buffer):
+            # PERF: with nothing left over the chunk itself becomes the buffer,
+            # so a body received in one piece is never copied.
+            self._buffer = data if type(data) is bytes else bytes(data)
+        elif isinstance(buffer, bytearray):
+            # PERF: a bytearray drops a prefix and grows in amortised O(1), so
+            # a header block fed one byte at a time stays linear.
+            del buffer[:start]
+            buffer += data
+        else:
+            grown = bytearray(buffer[start:])
+            grown += data
+            self._buffer = grown
 
     def next_event(self) -> Event:
         """Return the next event, or :class:`NeedData` when more input is needed.
@@ -252,8 +281,9 @@ class MultipartDecoder:
         if state is State.PREAMBLE:
             return self._next_preamble()
         if state is State.EPILOGUE:
-            data = bytes(self._buffer)
-            self._buffer.clear()
+            data = bytes(self._buffer[self._start :])
+            self._buffer = b""
+            self._start = self._search_from = 0
             self.state = State.COMPLETE
             # RFC 2046 §5.1.1: the CRLF after the close delimiter is not part
             # of the epilogue.
@@ -327,12 +357,13 @@ class MultipartDecoder:
         return index
 
     def _close(self, line_end: int) -> None:
-        del self._buffer[:line_end]
+        self._start = line_end
         self.state = State.EPILOGUE
 
     # -- states ---------------------------------------------------------------
 
     def _next_preamble(self) -> Event:
+        # Nothing is consumed before the first delimiter: the buffer starts at 0.
         buffer = self._buffer
         dash_boundary = self._dash_boundary
         kind, line_end = _Delimiter.NOT, 0
@@ -355,9 +386,8 @@ class MultipartDecoder:
         if kind is _Delimiter.CLOSE:
             self._close(line_end)
         else:
-            del buffer[:line_end]
+            self._start = self._search_from = line_end
             self.state = State.PART
-            self._search_from = 0
         return Preamble(preamble)
 
     def _preamble_need_data(self) -> NeedData:
@@ -376,31 +406,59 @@ class MultipartDecoder:
 
     def _next_part(self) -> Event:
         buffer = self._buffer
-        limit = self.max_part_header_size + 3
-        if buffer[:1] == b"\n" or buffer[:2] == b"\r\n":
-            header_end, body_start = 0, (1 if buffer[:1] == b"\n" else 2)
-        else:
-            # RFC 2046 §5.1: headers end at an empty line (CRLF CRLF); a bare
-            # LF is accepted for the same reason as in delimiters.
-            crlf = buffer.find(b"\n\r\n", self._search_from, limit)
-            # PERF: a bare LF LF only matters before the CRLF one, so the usual
-            # part (CRLF headers, binary content) is not scanned a second time.
-            bare = buffer.find(
-                b"\n\n", self._search_from, limit if crlf == -1 else crlf + 1
+        start = self._start
+        simple = None
+        # PERF: the usual head is matched, split and decoded by one pattern
+        # instead of two searches, a line parser and a parameter parser. It is
+        # tried once per part (later attempts have data past ``start``), so a
+        # head fed one byte at a time is not matched again and again.
+        if self._search_from == start and self._simple_heads:
+            simple = _SIMPLE_PART_HEAD.match(
+                buffer, start, start + _SIMPLE_PART_HEAD_MAX
             )
-            if crlf == -1 and bare == -1:
-                return self._part_need_data()
-            if bare == -1 or (crlf != -1 and crlf < bare):
-                header_end, body_start = crlf + 1, crlf + 3
+        if simple is not None:
+            raw_disposition, raw_name, raw_filename, content_type = simple.groups()
+            body_start = simple.end()
+            headers: PartHeaders = (
+                ("Content-Disposition", raw_disposition.decode("utf-8", "replace")),
+            )
+            if content_type is not None:
+                headers += (("Content-Type", content_type.decode("ascii")),)
+            name: str | None = raw_name.decode("utf-8", "replace")
+            filename = (
+                None
+                if raw_filename is None
+                else raw_filename.decode("utf-8", "replace")
+            )
+        else:
+            first = buffer[start : start + 2]
+            if first[:1] == b"\n" or first == b"\r\n":
+                header_end = start
+                body_start = start + (1 if first[:1] == b"\n" else 2)
             else:
-                header_end, body_start = bare + 1, bare + 2
-        if header_end > self.max_part_header_size:
-            self._raise_header_size()
-        headers = self._parse_headers(bytes(buffer[:header_end]))
-        event = self._make_part_event(headers)
-        del buffer[:body_start]
+                # RFC 2046 §5.1: headers end at an empty line (CRLF CRLF); a
+                # bare LF is accepted for the same reason as in delimiters.
+                limit = start + self.max_part_header_size + 3
+                crlf = buffer.find(b"\n\r\n", self._search_from, limit)
+                # PERF: a bare LF LF only matters before the CRLF one, so the
+                # usual part (CRLF headers, binary content) is not scanned a
+                # second time.
+                bare = buffer.find(
+                    b"\n\n", self._search_from, limit if crlf == -1 else crlf + 1
+                )
+                if crlf == -1 and bare == -1:
+                    return self._part_need_data()
+                if bare == -1 or (crlf != -1 and crlf < bare):
+                    header_end, body_start = crlf + 1, crlf + 3
+                else:
+                    header_end, body_start = bare + 1, bare + 2
+            if header_end - start > self.max_part_header_size:
+                self._raise_header_size()
+            headers = self._parse_headers(bytes(buffer[start:header_end]))
+            name = filename = None
+        event = self._make_part_event(headers, name, filename)
+        self._start = self._search_from = body_start
         self.state = State.DATA
-        self._search_from = 0
         self._field_size = 0
         self._is_field = type(event) is Field
         return event
@@ -408,9 +466,10 @@ class MultipartDecoder:
     def _part_need_data(self) -> NeedData:
         if self._complete:
             raise MalformedError("The multipart body ends inside a part's headers.")
-        if len(self._buffer) > self.max_part_header_size + 2:
+        size = len(self._buffer)
+        if size - self._start > self.max_part_header_size + 2:
             self._raise_header_size()
-        self._search_from = max(0, len(self._buffer) - 2)
+        self._search_from = max(self._start, size - 2)
         return _NEED_DATA
 
     def _raise_header_size(self) -> t.NoReturn:
@@ -451,7 +510,28 @@ class MultipartDecoder:
             headers.append((name.strip(), value.strip()))
         return tuple(headers)
 
-    def _make_part_event(self, headers: PartHeaders) -> Field | File:
+    def _make_part_event(
+        self, headers: PartHeaders, name: str | None = None, filename: str | None = None
+    ) -> Field | File:
+        """Count a part and return its event.
+
+        Without ``name``, the name and file name are read from the
+        ``Content-Disposition`` in ``headers``.
+        """
+        if name is None:
+            name, filename = self._parse_disposition(headers)
+        self._parts += 1
+        # SECURITY: bounds the number of fields and files built from one body.
+        if self.max_parts is not None and self._parts > self.max_parts:
+            raise LimitExceededError(
+                f"The multipart body has more than {self.max_parts} parts."
+            )
+        if filename is None:
+            return Field(name, headers)
+        return File(name, filename, headers)
+
+    def _parse_disposition(self, headers: PartHeaders) -> tuple[str, str | None]:
+        """Return the ``name`` and ``filename`` of a part's Content-Disposition."""
         disposition = None
         for header, value in headers:
             if header.lower() == "content-disposition":
@@ -472,44 +552,41 @@ class MultipartDecoder:
             raise MalformedError(
                 f"A multipart part has no name: {shorten(disposition)}."
             )
-        self._parts += 1
-        # SECURITY: bounds the number of fields and files built from one body.
-        if self.max_parts is not None and self._parts > self.max_parts:
-            raise LimitExceededError(
-                f"The multipart body has more than {self.max_parts} parts."
-            )
-        if filename is None:
-            return Field(name, headers)
-        return File(name, filename, headers)
+        return name, filename
 
     def _next_data(self) -> Event:
         buffer = self._buffer
-        index, kind, line_end = self._find_delimiter(self._search_from)
+        start = self._start
+        index, kind, line_end = self._find_delimiter(start)
         if index == -1 or kind is _Delimiter.UNDECIDED:
             if index == -1 and self._complete:
                 raise MalformedError(
                     "The multipart body ends before its close delimiter."
                 )
-            end = self._keep_from(0) if index == -1 else index
-            if end > 0 and index != -1 and buffer[end - 1] == 0x0D:
+            end = self._keep_from(start) if index == -1 else index
+            if end > start and index != -1 and buffer[end - 1] == 0x0D:
                 end -= 1
-            if end == 0:
+            if end == start:
                 return _NEED_DATA
-            data = _copy_prefix(buffer, end)
-            del buffer[:end]
-            return self._data_event(data, True)
-        end = index - 1 if index > 0 and buffer[index - 1] == 0x0D else index
-        data = _copy_prefix(buffer, end)
-        if kind is _Delimiter.CLOSE:
-            self._close(line_end)
+            more_data = True
+            self._start = end
         else:
-            del buffer[:line_end]
-            self.state = State.PART
-        return self._data_event(data, False)
-
-    def _data_event(self, data: bytes, more_data: bool) -> Data:
+            end = index - 1 if index > start and buffer[index - 1] == 0x0D else index
+            more_data = False
+            if kind is _Delimiter.CLOSE:
+                self._close(line_end)
+            else:
+                self._start = self._search_from = line_end
+                self.state = State.PART
+        if isinstance(buffer, bytearray):
+            # PERF: one copy through a memoryview, not a bytearray slice
+            # copied again; the view is released before the buffer changes.
+            with memoryview(buffer) as view:
+                data = view[start:end].tobytes()
+        else:
+            data = buffer[start:end]
         if self._is_field:
-            self._field_size += len(data)
+            self._field_size += end - start
             limit = self.max_form_memory_size
             # SECURITY: text fields are kept in memory by the caller.
             if limit is not None and self._field_size > limit:
