@@ -407,3 +407,80 @@ def test_fast_contexts_carry_the_same_attributes_as_pushed_ones(
         client.get("/contexts")
     assert pushes == ["/contexts"]  # the first request took the fast path
     assert seen[0] == seen[1]
+
+
+# -- Erlen.__call__ runs wsgi_app, wrapped or overridden -------------------------
+
+
+def plain_environ(path: str = "/text") -> dict[str, t.Any]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+    }
+
+
+def call(app: t.Any, environ: dict[str, t.Any]) -> tuple[str, bytes]:
+    seen: list[str] = []
+    body = app(environ, lambda status, headers: seen.append(status))
+    return seen[0], b"".join(body)
+
+
+def test_call_and_wsgi_app_answer_alike() -> None:
+    app = make_app()
+    assert call(app, plain_environ()) == call(app.wsgi_app, plain_environ())
+    assert call(app, plain_environ()) == ("200 OK", b"hello")
+    assert Erlen.wsgi_app.__doc__
+
+
+def test_call_goes_through_middleware_wrapping_wsgi_app() -> None:
+    app = make_app()
+    log: list[str] = []
+    inner = app.wsgi_app
+
+    def middleware(environ: t.Any, start_response: t.Any) -> t.Any:
+        log.append(environ["PATH_INFO"])
+        environ["PATH_INFO"] = "/text"
+        return inner(environ, start_response)
+
+    app.wsgi_app = middleware  # type: ignore[method-assign]
+    assert call(app, plain_environ("/elsewhere")) == ("200 OK", b"hello")
+    assert log == ["/elsewhere"]
+    del app.wsgi_app
+    assert call(app, plain_environ("/elsewhere"))[0] == "404 NOT FOUND"
+    assert log == ["/elsewhere"]
+
+
+def test_call_runs_an_overriding_wsgi_app() -> None:
+    log: list[str] = []
+
+    class Logged(Erlen):
+        def wsgi_app(self, environ: t.Any, start_response: t.Any) -> t.Any:
+            log.append(environ["PATH_INFO"])
+            return super().wsgi_app(environ, start_response)
+
+    app = Logged(__name__)
+    app.get("/text")(lambda: "hello")
+    assert call(app, plain_environ()) == ("200 OK", b"hello")
+    assert log == ["/text"]
+
+
+@pytest.mark.parametrize(
+    "path", ["//text", "///text", "text", "", "/text/", "//dict/3", "/dict//3", "/"]
+)
+@pytest.mark.parametrize("method", ["GET", "get", "HEAD", "POST"])
+def test_raw_paths_agree_on_both_paths(path: str, method: str) -> None:
+    def run() -> tuple[str, list[tuple[str, str]], bytes]:
+        environ = plain_environ(path)
+        environ["REQUEST_METHOD"] = method
+        seen: list[tuple[str, list[tuple[str, str]]]] = []
+        body = make_app()(environ, lambda *args: seen.append(args))
+        return seen[0][0], seen[0][1], b"".join(body)
+
+    fast = run()
+    with signals.appcontext_popped.connected_to(_noop):
+        general = run()
+    assert fast == general

@@ -94,8 +94,10 @@ class Matcher:
     def __init__(self, rules: t.Iterable[Rule], merge_slashes: bool) -> None:
         self.root = Node()
         self.merge_slashes = merge_slashes
-        # PERF: rules without converters, by (domain, path), for one dict lookup.
-        self.static: dict[tuple[str, str], list[Rule]] = {}
+        # PERF: rules without converters, by domain then path; ``plain`` is the
+        # table of the empty domain, so the common lookup builds no key tuple.
+        self.static: dict[str, dict[str, list[Rule]]] = {}
+        self.plain: dict[str, list[Rule]] = self.static.setdefault("", {})
         for rule in rules:
             self._add(rule)
         self._finish(self.root)
@@ -121,7 +123,8 @@ class Matcher:
             # COMPAT: leading slashes are stripped before matching, so a rule
             # starting with "//" never matches a path; keep it out of the table.
             if not path.startswith("//"):
-                self.static[(rule._parts[0].content, path)] = node.rules
+                table = self.static.setdefault(rule._parts[0].content, {})
+                table[path] = node.rules
 
     def _finish(self, node: Node) -> None:
         node.dynamic.sort(key=lambda edge: edge.part.weight)
@@ -133,7 +136,7 @@ class Matcher:
 
     def describe(self) -> str:
         """Return the trie as indented text, one edge per line."""
-        lines = [f"static table: {len(self.static)} paths"]
+        lines = [f"static table: {self._static_count()} paths"]
         self._describe(self.root, 0, lines)
         return "\n".join(lines)
 
@@ -150,7 +153,10 @@ class Matcher:
             self._describe(edge.node, depth + 1, lines)
 
     def __repr__(self) -> str:
-        return f"<Matcher {len(self.static)} static paths>\n{self.describe()}"
+        return f"<Matcher {self._static_count()} static paths>\n{self.describe()}"
+
+    def _static_count(self) -> int:
+        return sum(map(len, self.static.values()))
 
     def match(
         self, domain: str, path: str, method: str, websocket: bool

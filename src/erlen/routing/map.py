@@ -179,7 +179,8 @@ class Map:
         """
         matcher = self._matcher or self._get_matcher()
         # PERF: a path without converters is one dict lookup.
-        rules = matcher.static.get((domain, path))
+        table = matcher.static.get(domain) if domain else matcher.plain
+        rules = table.get(path) if table else None
         if rules is not None:
             for rule in rules:
                 methods = rule.methods

@@ -1,0 +1,156 @@
+"""``Erlen.wsgi_app``: one request, from environ to body.
+
+Kept out of :mod:`erlen.app` because the fast path is long; the function
+becomes a method of :class:`~erlen.app.Erlen` by assignment in its class body.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import sys
+import typing as t
+
+from ._dispatch import Plan
+from .ctx import AppContext
+from .ctx import RequestContext
+from .exceptions import HTTPException
+from .globals import _cv_app
+from .globals import _cv_request
+from .routing.exceptions import NeedsAdapter
+from .sessions import SecureCookieSessionInterface
+from .signals import quiet
+from .wrappers import Request
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .app import Erlen
+
+_new_object = object.__new__
+_REQUEST_CLOSE = Request.close
+
+
+def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
+    self: Erlen,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> cabc.Iterable[bytes]:
+    """Handle one request: the only place unhandled errors are caught.
+
+    Wrap this (not the app) with WSGI middleware:
+    ``app.wsgi_app = Middleware(app.wsgi_app)``.
+    """
+    request: Request | None = None
+    plan: Plan | None = None
+    # PERF: the fast path. While nothing can observe the difference (no
+    # pipeline step overridden, no signal receiver, no enclosing app context,
+    # the built-in session, plain routing), a request to an endpoint without
+    # hooks is matched before the context exists and runs with push,
+    # full_dispatch_request and finalize_request inlined below.
+    if (
+        self._fast_class
+        and quiet.value
+        and _cv_app.get(None) is None
+        and not self.teardown_appcontext_funcs
+        and type(self.session_interface) is SecureCookieSessionInterface
+        and not self.url_map.host_matching
+        and not self.subdomain_matching
+        and self.config["TRUSTED_HOSTS"] is None
+    ):
+        path = environ.get("PATH_INFO") or "/"
+        method = environ.get("REQUEST_METHOD") or "GET"
+        # match_path strips extra leading slashes as the adapter does; a path
+        # that needs decoding or a method to normalise takes the general path.
+        if path.isascii() and method.isupper() and method != "OPTIONS":
+            request = self.request_class(environ)
+            try:
+                rule, view_args = self.url_map.match_path(path, method)
+            except HTTPException as e:
+                # 404 and 405 take the fast path too when no app hook runs
+                request.routing_exception = e
+                plan = self._plans.get(None) or self._plan(None)
+                if not plan.hookless:
+                    plan = None
+            except NeedsAdapter:
+                pass
+            else:
+                request.url_rule = rule
+                request.view_args = view_args
+                plan = self._plans.get(rule.endpoint) or self._plan(rule.endpoint)
+                if not plan.fast:
+                    plan = None
+    if plan is not None:
+        # PERF: RequestContext(...).push() without the calls; the attributes
+        # set here are the ones __init__ and push set (a test compares them).
+        ctx = _new_object(RequestContext)
+        ctx.app = self
+        ctx.request = request  # type: ignore[assignment]
+        ctx._plan = plan
+        app_ctx = _new_object(AppContext)
+        app_ctx.app = self
+        app_ctx._cv_tokens = [_cv_app.set(app_ctx)]
+        ctx._cv_tokens = [(_cv_request.set(ctx), app_ctx)]
+    elif request is None:
+        ctx = self.request_context(environ)
+    else:
+        ctx = RequestContext(self, environ, request)
+    error: BaseException | None = None
+    try:
+        try:
+            if plan is not None:
+                self._got_first_request = True
+                try:
+                    if request.routing_exception is not None:  # type: ignore[union-attr]
+                        self.raise_routing_exception(request)  # type: ignore[arg-type]
+                    rv = plan.view(**view_args)  # type: ignore[misc,possibly-undefined]
+                except Exception as e:
+                    rv = self.handle_user_exception(e)
+                if (
+                    type(rv) is self.response_class
+                    and not ctx._after_request_functions
+                    and ctx._session is None
+                    and "HTTP_COOKIE" not in environ
+                ):
+                    response = rv
+                else:
+                    response = self.finalize_request(rv)
+            else:
+                ctx.push()
+                response = self.full_dispatch_request()
+        except Exception as e:
+            error = e
+            response = self.handle_exception(e)
+        except BaseException:
+            error = sys.exc_info()[1]
+            raise
+        return response(environ, start_response)
+    finally:
+        preserve = environ.get("erlen.debug.preserve_context")
+        if preserve is not None:
+            preserve(_cv_app.get())
+            preserve(_cv_request.get())
+        if error is not None and self.should_ignore_error(error):
+            error = None
+        tokens = ctx._cv_tokens
+        if (
+            plan is not None
+            and error is None
+            and len(tokens) == 1
+            and quiet.value
+            and "files" not in ctx.request.__dict__
+            and type(ctx.request).close is _REQUEST_CLOSE
+            and _cv_request.get() is ctx
+        ):
+            # PERF: RequestContext.pop inlined: no teardown function, no
+            # signal, no file to close.
+            token, outer = tokens.pop()
+            _cv_request.reset(token)
+            environ["erlen.request"] = None
+            app_tokens = outer._cv_tokens  # type: ignore[union-attr]
+            if len(app_tokens) == 1 and _cv_app.get() is outer:
+                _cv_app.reset(app_tokens.pop())
+            else:
+                outer.pop(None)  # type: ignore[union-attr]
+        else:
+            ctx.pop(error)
