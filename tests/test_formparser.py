@@ -102,6 +102,18 @@ def test_parse_urlencoded() -> None:
     assert stream.read() == b""
 
 
+@pytest.mark.parametrize("declared", [True, False])
+def test_parse_urlencoded_streamed_and_whole(declared: bool) -> None:
+    # Over CHUNK_SIZE, or without a length, the body is decoded chunk by chunk.
+    body = b"&".join(b"k%d=%s" % (i, b"v" * 50) for i in range(3000))
+    parser = FormDataParser()
+    _, form, _ = parser.parse(
+        io.BytesIO(body), URLENCODED, len(body) if declared else None, {}
+    )
+    assert len(form) == 3000
+    assert form["k2999"] == "v" * 50
+
+
 def test_other_mimetypes_are_left_unread() -> None:
     stream, form, files = parse(b'{"a": 1}', "application/json")
     assert not form and not files

@@ -99,24 +99,16 @@ class _Upload:
 
     __slots__ = ("event", "size", "spill", "stream")
 
-    def __init__(self, event: File, stream: t.IO[bytes] | None) -> None:
+    def __init__(self, event: File, stream: t.IO[bytes], spill: bool) -> None:
         self.event = event
-        self.spill = stream is None
-        # None until the first write when the upload starts in memory.
-        self.stream: t.IO[bytes] | None = stream
+        self.stream = stream
+        # The stream is our BytesIO, to move to a temporary file when it grows.
+        self.spill = spill
         self.size = 0
 
-    def write(self, data: bytes, more_data: bool) -> t.IO[bytes]:
-        """Add ``data`` and return the stream that now holds the upload."""
+    def write(self, data: bytes) -> None:
+        """Add ``data``, moving the upload to disk when it passes the threshold."""
         stream = self.stream
-        if stream is None:
-            if not more_data and len(data) <= SPOOL_THRESHOLD:
-                # PERF: a file that arrives in one piece is wrapped, not
-                # copied: a BytesIO shares its initial bytes until written to.
-                self.stream = stream = BytesIO(data)
-                self.size = len(data)
-                return stream
-            stream = self.stream = BytesIO()
         self.size += len(data)
         if self.spill and self.size > SPOOL_THRESHOLD:
             # PERF: uploads under the threshold never touch the disk, and stay
@@ -127,16 +119,14 @@ class _Upload:
             memory.close()
             self.spill = False
         stream.write(data)
-        return stream
 
-    def finish(self, stream: t.IO[bytes]) -> FileStorage:
-        """Wrap ``stream`` (the last :meth:`write`'s) as a :class:`FileStorage`."""
-        stream.seek(0)
-        return _make_storage(stream, self.event)
+    def finish(self) -> FileStorage:
+        """Rewind the upload and wrap it as a :class:`FileStorage`."""
+        self.stream.seek(0)
+        return _make_storage(self.stream, self.event)
 
     def close(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
+        self.stream.close()
 
 
 def _make_storage(stream: t.IO[bytes], event: File) -> FileStorage:
@@ -176,17 +166,27 @@ class _MultipartCollector:
         files = self.files
         field_name = ""
         chunks: list[bytes] = []
-        upload = None
+        file: File | None = None
+        upload: _Upload | None = None
         while True:
             event = next_event()
             if type(event) is Data:
                 data = event.data
                 more_data = event.more_data
-                if upload is not None:
-                    stream = upload.write(data, more_data)
+                if file is not None:
+                    if (
+                        upload is None
+                        and not more_data
+                        and len(data) <= SPOOL_THRESHOLD
+                    ):
+                        # PERF: a file that arrives in one piece is wrapped,
+                        # not copied (a BytesIO shares its initial bytes until
+                        # written to), and needs no _Upload.
+                        files.append((file.name, _make_storage(BytesIO(data), file)))
+                    else:
+                        upload = self._write_upload(file, upload, data, more_data)
                     if not more_data:
-                        files.append((upload.event.name, upload.finish(stream)))
-                        upload = self.upload = None
+                        file = None
                 elif more_data:
                     chunks.append(data)
                 else:
@@ -202,23 +202,45 @@ class _MultipartCollector:
             elif type(event) is Field:
                 field_name = event.name
             elif type(event) is File:
-                upload = self.upload = _Upload(event, self._open(event))
+                file = event
+                upload = self.upload = self._open(event)
             elif type(event) is Epilogue:
                 # SECURITY: the epilogue is never read, so garbage after the
                 # close delimiter costs nothing.
                 return
 
-    def _open(self, event: File) -> t.IO[bytes] | None:
-        if self.stream_factory is None:
+    def _write_upload(
+        self, file: File, upload: _Upload | None, data: bytes, more_data: bool
+    ) -> _Upload | None:
+        """Write a piece of ``file``; return the upload while it is not done."""
+        if upload is None:
+            upload = self.upload = _Upload(file, BytesIO(), spill=True)
+        upload.write(data)
+        if more_data:
+            return upload
+        self.files.append((file.name, upload.finish()))
+        self.upload = None
+        return None
+
+    def _open(self, event: File) -> _Upload | None:
+        """Start the upload of ``event`` in a ``stream_factory`` stream, if any.
+
+        Without a factory no upload is made here: :meth:`collect` wraps a file
+        that arrives in one piece, and :meth:`_write_upload` starts one in
+        memory otherwise.
+        """
+        factory = self.stream_factory
+        if factory is None:
             return None
         headers = Headers(event.headers)
         length = headers.get("content-length")
-        return self.stream_factory(
+        stream = factory(
             total_content_length=self.total_content_length,
             content_type=headers.get("content-type"),
             filename=event.filename,
             content_length=int(length) if length and length.isdigit() else None,
         )
+        return _Upload(event, stream, spill=False)
 
     def close(self) -> None:
         """Close every stream opened so far (after an error)."""

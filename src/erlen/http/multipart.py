@@ -356,10 +356,6 @@ class MultipartDecoder:
             index -= 1
         return index
 
-    def _close(self, line_end: int) -> None:
-        self._start = line_end
-        self.state = State.EPILOGUE
-
     # -- states ---------------------------------------------------------------
 
     def _next_preamble(self) -> Event:
@@ -382,13 +378,9 @@ class MultipartDecoder:
                 self._raise_preamble_size()
         if kind is _Delimiter.UNDECIDED:
             return _NEED_DATA
-        preamble = bytes(buffer[:preamble_end])
-        if kind is _Delimiter.CLOSE:
-            self._close(line_end)
-        else:
-            self._start = self._search_from = line_end
-            self.state = State.PART
-        return Preamble(preamble)
+        self._start = self._search_from = line_end
+        self.state = State.EPILOGUE if kind is _Delimiter.CLOSE else State.PART
+        return Preamble(bytes(buffer[:preamble_end]))
 
     def _preamble_need_data(self) -> NeedData:
         if self._complete:
@@ -557,7 +549,20 @@ class MultipartDecoder:
     def _next_data(self) -> Event:
         buffer = self._buffer
         start = self._start
-        index, kind, line_end = self._find_delimiter(start)
+        delimiter = self._delimiter
+        index = buffer.find(delimiter, start)
+        kind, line_end = _Delimiter.NOT, 0
+        if index != -1:
+            after = index + len(delimiter)
+            rest = buffer[after : after + 2]
+            # PERF: the usual delimiter line is classified here, without the
+            # two calls of the general search.
+            if rest == b"\r\n":
+                kind, line_end = _Delimiter.NEXT, after + 2
+            elif rest == b"--":
+                kind, line_end = _Delimiter.CLOSE, after + 2
+            else:
+                index, kind, line_end = self._find_delimiter(index)
         if index == -1 or kind is _Delimiter.UNDECIDED:
             if index == -1 and self._complete:
                 raise MalformedError(
@@ -573,11 +578,8 @@ class MultipartDecoder:
         else:
             end = index - 1 if index > start and buffer[index - 1] == 0x0D else index
             more_data = False
-            if kind is _Delimiter.CLOSE:
-                self._close(line_end)
-            else:
-                self._start = self._search_from = line_end
-                self.state = State.PART
+            self._start = self._search_from = line_end
+            self.state = State.EPILOGUE if kind is _Delimiter.CLOSE else State.PART
         if isinstance(buffer, bytearray):
             # PERF: one copy through a memoryview, not a bytearray slice
             # copied again; the view is released before the buffer changes.
