@@ -465,3 +465,19 @@ def test_malformed_bodies_are_400_where_flask_gives_an_empty_form(
         .post("/", data=body, content_type="multipart/form-data; boundary=B")
     )
     assert flask_rv.json == {"form": [], "files": []}
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [io.BytesIO(b"abcdef"), tempfile.SpooledTemporaryFile(max_size=2)],
+)
+def test_file_storage_read_goes_to_the_stream(stream: t.IO[bytes]) -> None:
+    stream.write(b"abcdef")
+    stream.seek(0)
+    storage = FileStorage(stream, "f")
+    assert storage.read(2) == b"ab"
+    assert storage.read(None) == b"cdef"
+    stream.seek(0)
+    assert storage.read() == b"abcdef"
+    # Other attributes still come from the stream.
+    assert storage.tell() == 6

@@ -113,6 +113,16 @@ class FileStorage:
     def __bool__(self) -> bool:
         return bool(self.filename)
 
+    def read(self, size: int | None = -1) -> bytes:
+        """Read up to ``size`` bytes of the upload (all of it by default)."""
+        # PERF: the call views make most goes straight to the stream, not
+        # through a failed attribute lookup and __getattr__.
+        try:
+            read = self.stream.read
+        except AttributeError:
+            read = self.__getattr__("read")
+        return read(-1 if size is None else size)
+
     def __getattr__(self, name: str) -> t.Any:
         try:
             return getattr(self.stream, name)
