@@ -353,3 +353,70 @@ def test_inplace_operator_on_immutable_value_returns_the_result(
     assert rv == expected
     assert type(rv) is not LocalProxy
     assert var.get() == 5
+
+
+class Holder:
+    public = "value"
+    _private = "hidden"
+
+    def method(self) -> str:
+        return "called"
+
+
+def test_public_and_private_names_are_forwarded() -> None:
+    var: contextvars.ContextVar[Holder] = contextvars.ContextVar("holder_var")
+    proxy: t.Any = LocalProxy(var)
+    token = var.set(Holder())
+    try:
+        assert proxy.public == "value"
+        assert proxy._private == "hidden"
+        assert proxy.method() == "called"
+        assert proxy.__wrapped__ is var
+        with pytest.raises(AttributeError):
+            _ = proxy.missing
+        with pytest.raises(AttributeError):
+            _ = proxy._missing
+        proxy.added = 1
+        assert var.get().added == 1  # type: ignore[attr-defined]
+    finally:
+        var.reset(token)
+    with pytest.raises(RuntimeError, match="not bound"):
+        _ = proxy.public
+    with pytest.raises(RuntimeError, match="not bound"):
+        _ = proxy._private
+    assert proxy.__wrapped__ is var
+
+
+def test_attribute_proxy_forwards_public_names() -> None:
+    var: contextvars.ContextVar[t.Any] = contextvars.ContextVar("outer_var")
+    proxy: t.Any = LocalProxy(var, "inner")
+
+    class Outer:
+        inner = Holder()
+
+    token = var.set(Outer())
+    try:
+        assert proxy.public == "value"
+        assert proxy._private == "hidden"
+    finally:
+        var.reset(token)
+
+
+def test_subclass_with_public_names_keeps_them() -> None:
+    class Named(LocalProxy[t.Any]):
+        def describe(self) -> str:
+            return "own method"
+
+    class Plain(LocalProxy[t.Any]):
+        pass
+
+    var: contextvars.ContextVar[Holder] = contextvars.ContextVar("named_var")
+    token = var.set(Holder())
+    try:
+        named: t.Any = Named(var)
+        assert named.describe() == "own method"
+        assert named.public == "value"
+        plain: t.Any = Plain(var)
+        assert plain.public == "value"
+    finally:
+        var.reset(token)
