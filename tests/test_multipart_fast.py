@@ -371,6 +371,31 @@ FORMS = [
         id="file-head-only",
     ),
     pytest.param(b"garbage" * 1000, {}, id="garbage"),
+    pytest.param(
+        _file("f", b"\r\n--B \rx\n-\r\n--Bx" * 25_000) + b"--B--",
+        {},
+        id="near-delimiters-480k",
+    ),
+    pytest.param(
+        b"".join(_field(f"f{i}", b"%d" % i) for i in range(5000)) + b"--B--",
+        {},
+        id="5000-parts",
+    ),
+    pytest.param(
+        b"".join(_field(f"f{i}", b"%d" % i) for i in range(5000)) + b"--B--",
+        {"max_form_parts": 1000},
+        id="5000-parts-over-limit",
+    ),
+    pytest.param(
+        b"--B\r\n" + b"X-Long: " + b"h" * 20_000 + b"\r\n\r\nx\r\n--B--",
+        {},
+        id="huge-part-head",
+    ),
+    pytest.param(
+        b"--B\r\n" + CD + b'form-data; name="a\x01"\r\n\r\nx\r\n--B--',
+        {},
+        id="control-in-head",
+    ),
     pytest.param(b"", {}, id="empty"),
 ]
 

@@ -580,6 +580,15 @@ class MultipartDecoder:
             more_data = False
             self._start = self._search_from = line_end
             self.state = State.EPILOGUE if kind is _Delimiter.CLOSE else State.PART
+        if self._is_field:
+            self._field_size += end - start
+            limit = self.max_form_memory_size
+            # SECURITY: text fields are kept in memory by the caller; the
+            # limit is checked before the bytes are copied out.
+            if limit is not None and self._field_size > limit:
+                raise LimitExceededError(
+                    f"A multipart form field is over {limit} bytes."
+                )
         if isinstance(buffer, bytearray):
             # PERF: one copy through a memoryview, not a bytearray slice
             # copied again; the view is released before the buffer changes.
@@ -587,14 +596,6 @@ class MultipartDecoder:
                 data = view[start:end].tobytes()
         else:
             data = buffer[start:end]
-        if self._is_field:
-            self._field_size += end - start
-            limit = self.max_form_memory_size
-            # SECURITY: text fields are kept in memory by the caller.
-            if limit is not None and self._field_size > limit:
-                raise LimitExceededError(
-                    f"A multipart form field is over {limit} bytes."
-                )
         return Data(data, more_data)
 
 
