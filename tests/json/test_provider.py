@@ -7,6 +7,7 @@ import datetime
 import decimal
 import gc
 import io
+import typing as t
 import uuid
 
 import flask
@@ -476,3 +477,42 @@ def test_shared_encoder_reports_cycles_and_depth_like_json_dumps() -> None:
     # the same object twice is not a cycle
     twice = [1]
     assert app.json.dumps({"a": twice, "b": twice}) == '{"a": [1], "b": [1]}'
+
+
+class Wrapping(DefaultJSONProvider):
+    """Overrides response(): jsonify must call it, not the shortcut."""
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        rv = super().response(*args, **kwargs)
+        rv.headers["X-Wrapped"] = "yes"
+        return rv
+
+
+class Inheriting(DefaultJSONProvider):
+    sort_keys = False
+
+
+@pytest.mark.parametrize(
+    ("call", "body"),
+    [
+        (lambda j: j(b=1, a=2), b'{"a":2,"b":1}\n'),
+        (lambda j: j({"b": 1}), b'{"b":1}\n'),
+        (lambda j: j(1, 2), b"[1,2]\n"),
+        (lambda j: j(), b"null\n"),
+    ],
+)
+@pytest.mark.parametrize("provider_class", [DefaultJSONProvider, Wrapping, Inheriting])
+def test_jsonify_goes_through_an_overridden_response(
+    provider_class: type[DefaultJSONProvider], call: t.Any, body: bytes
+) -> None:
+    from erlen import jsonify
+
+    app = Erlen(__name__)
+    app.json = provider_class(app)
+    with app.app_context():
+        rv = call(jsonify)
+    expected = body
+    if provider_class is Inheriting and body.startswith(b'{"a"'):
+        expected = b'{"b":1,"a":2}\n'  # keys in the order given
+    assert rv.get_data() == expected
+    assert (rv.headers.get("X-Wrapped") == "yes") is (provider_class is Wrapping)

@@ -12,6 +12,7 @@ import typing as t
 
 from ..globals import _cv_app
 from ..globals import current_app
+from .provider import DefaultJSONProvider
 from .provider import _default
 
 if t.TYPE_CHECKING:
@@ -103,4 +104,13 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     if app_ctx is None:
         # The proxy raises the "working outside of application context" error.
         return current_app.json.response(*args, **kwargs)
-    return app_ctx.app.json.response(*args, **kwargs)
+    provider = app_ctx.app.json
+    if type(provider) is DefaultJSONProvider or (
+        isinstance(provider, DefaultJSONProvider) and provider._own_response
+    ):
+        # PERF: the arguments are not spread into response() a second time.
+        if kwargs and not args:
+            return provider._response_for(kwargs)
+        if len(args) == 1 and not kwargs:
+            return provider._response_for(args[0])
+    return provider.response(*args, **kwargs)

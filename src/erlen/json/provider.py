@@ -255,8 +255,10 @@ class DefaultJSONProvider(JSONProvider):
     def __init__(self, app: Erlen) -> None:
         super().__init__(app)
         self._encoders: _Encoders | None = None
-        # PERF: response() bypasses dumps() only when dumps() is this class's.
+        # PERF: response() bypasses dumps() only when dumps() is this class's,
+        # and jsonify bypasses response() only when response() is.
         self._own_dumps = type(self).dumps is DefaultJSONProvider.dumps
+        self._own_response = type(self).response is DefaultJSONProvider.response
 
     def _get_encoders(self) -> _Encoders:
         """Return the encoders for the current settings, rebuilding them on change."""
@@ -330,6 +332,11 @@ class DefaultJSONProvider(JSONProvider):
             obj = args[0]
         else:
             obj = self._prepare_response_obj(args, kwargs)
+        return self._response_for(obj)
+
+    def _response_for(self, obj: t.Any) -> Response:
+        """:meth:`response` once its arguments are one value; jsonify calls
+        this directly while ``response`` is not overridden."""
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
         if not pretty and self._own_dumps:
