@@ -16,6 +16,7 @@ import weakref
 from datetime import date
 
 from ..http.dates import http_date
+from ..wrappers.response import text_response
 
 if t.TYPE_CHECKING:
     from ..app import Erlen
@@ -355,7 +356,10 @@ class DefaultJSONProvider(JSONProvider):
                         body = _encode(
                             encoders.compact, None, encoders.compact_args, obj
                         )
-                    return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+                    cls = self._app.response_class
+                    text = f"{body}\n"
+                    rv = text_response(cls, text, self.mimetype)
+                    return cls(text, mimetype=self.mimetype) if rv is None else rv
         if not self._own_dumps:
             if pretty:
                 body = self.dumps(obj, indent=2)

@@ -87,6 +87,35 @@ def _dump_age(value: timedelta | int | str) -> str:
     return str(value)
 
 
+_R = t.TypeVar("_R", bound="Response")
+
+
+def text_response(cls: type[_R], text: str, mimetype: str) -> _R | None:
+    """Build ``cls(text, mimetype=mimetype)`` without calling ``__init__``.
+
+    Gives ``None`` when that would not be the same response: ``cls`` has an
+    ``__init__`` of its own or no automatic ``Content-Length``, or the
+    mimetype has not been validated yet (the next call can use it).
+    """
+    # PERF: jsonify's response; the state is what __init__'s one-step branch
+    # sets (a test compares the two).
+    content_type = _CONTENT_TYPES.get(mimetype)
+    if (
+        content_type is None
+        or cls.__init__ is not _RESPONSE_INIT
+        or not cls.automatically_set_content_length
+    ):
+        return None
+    self = _new_object(cls)
+    data = text.encode()
+    code = self._status_code = cls.default_status
+    self._status = STATUS_LINES.get(code) or get_status_line(code)
+    self.response = [data]
+    headers = self.headers = _new_object(Headers)
+    headers._list = [("Content-Type", content_type), ("Content-Length", str(len(data)))]
+    return self
+
+
 class Response:
     """An HTTP response: a status, :class:`~erlen.datastructures.Headers` and a body.
 
@@ -755,3 +784,6 @@ class Response:
         # whose default mimetype is text/plain.
         mimetype = None if "content-type" in headers else "text/plain"
         return cls(app_iter, status, headers, mimetype=mimetype)
+
+
+_RESPONSE_INIT = Response.__init__
