@@ -23,6 +23,7 @@ from .routing.exceptions import BuildError
 from .routing.exceptions import RequestRedirect
 from .scaffold import Scaffold
 from .wrappers import Response
+from .wrappers.response import text_response
 
 if t.TYPE_CHECKING:
     import logging
@@ -264,7 +265,13 @@ class DispatchingApp(Scaffold):
         if rv_type is response_class:
             return rv  # type: ignore[no-any-return]
         if rv_type is str:
-            return response_class(rv)
+            mimetype = response_class.default_mimetype
+            built = (
+                None
+                if mimetype is None
+                else text_response(response_class, rv, mimetype)
+            )
+            return response_class(rv) if built is None else built
         if rv_type is dict:
             return self.json.response(rv)
         status = headers = None

@@ -75,3 +75,27 @@ def test_jsonify_gives_the_constructor_result_for_every_class(
         assert type(rv) is cls
         assert state(rv) == state(expected)
     assert (second.headers.get("X-Own-Init") == "1") is (cls is OwnInit)
+
+
+class NoMimetype(Response):
+    default_mimetype = None
+
+
+@pytest.mark.parametrize("cls", [Response, Plain, Created, OwnInit, NoMimetype])
+def test_a_view_returning_text_gets_the_constructor_result(
+    cls: type[Response],
+) -> None:
+    app = Erlen(__name__)
+    app.response_class = cls
+    app.get("/")(lambda: "caf\u00e9")
+    client = app.test_client()
+    with app.app_context():
+        expected = cls("caf\u00e9")
+        for _ in range(2):  # the first call validates the mimetype
+            rv = app.make_response("caf\u00e9")
+            assert type(rv) is cls
+            assert state(rv) == state(expected)
+    response = client.get("/")
+    assert response.get_data() == "caf\u00e9".encode()
+    assert response.status_code == cls.default_status
+    assert response.headers.get("Content-Type") == expected.headers.get("Content-Type")
