@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -484,7 +485,7 @@ def test_header_properties(
     response = Response(mimetype="text/plain")
     assert getattr(response, name) is None
     setattr(response, name, value)
-    header_name = type(response).__dict__[name].header
+    header_name = inspect.getattr_static(type(response), name).header
     assert response.headers[header_name] == header
     assert getattr(response, name) == read_back
     setattr(response, name, None)

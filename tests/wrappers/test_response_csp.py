@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import typing as t
 
 import pytest
@@ -70,7 +71,7 @@ def test_deleter(attribute: str, header: str) -> None:
 
 
 def test_class_access_gives_the_descriptor() -> None:
-    descriptor = Response.__dict__["content_security_policy"]
+    descriptor = inspect.getattr_static(Response, "content_security_policy")
     assert Response.content_security_policy is descriptor
     assert "Content-Security-Policy" in (descriptor.__doc__ or "")
 
