@@ -355,6 +355,18 @@ def read_small_body(
     length = get_content_length(environ)
     if length is None or length > size_limit:
         return None
+    return read_declared_body(environ, length, max_content_length)
+
+
+def read_declared_body(
+    environ: WSGIEnvironment, length: int, max_content_length: int | None
+) -> bytes:
+    """Read a body of known ``length`` whole, checking it against the maximum.
+
+    :raises RequestEntityTooLarge: ``length`` is over ``max_content_length``
+        (nothing is read).
+    :raises ClientDisconnected: the body ends before ``length`` bytes.
+    """
     if max_content_length is not None and length > max_content_length:
         raise exceptions.RequestEntityTooLarge()
     raw: t.IO[bytes] = environ["wsgi.input"]
@@ -362,7 +374,7 @@ def read_small_body(
     # no LimitedStream in between.
     body = raw.read(length) if length else b""
     if len(body) < length:
-        body = read_rest(raw, body, length)
+        body = _read_rest(raw, body, length)
     return body
 
 
@@ -373,14 +385,8 @@ def exhausted_stream(environ: WSGIEnvironment, length: int) -> LimitedStream:
     return stream
 
 
-def read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:
-    """Finish a short read of a ``length``-byte body.
-
-    :param raw: the input, positioned after ``body``.
-    :param body: what a first ``read(length)`` gave, shorter than ``length``.
-    :param length: the declared length of the body.
-    :raises ClientDisconnected: the input ends before ``length`` bytes.
-    """
+def _read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:
+    """Finish a short read of a ``length``-byte body."""
     chunks = [body]
     received = len(body)
     while received < length:

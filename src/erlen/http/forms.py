@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from .errors import LimitExceededError
+from .urls import group_pairs
 from .urls import parse_query_pairs
 from .urls import plain_parts
 
@@ -62,31 +63,19 @@ def decode_urlencoded_lists(
         _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
     parts = plain_parts(data) if data.isascii() else None
     if parts is None:
-        lists: dict[str, list[str]] = {}
-        for key, value in decode_urlencoded(data, None, max_pairs):
-            if key in lists:
-                lists[key].append(value)
-            else:
-                lists[key] = [value]
-        return lists
+        return group_pairs(decode_urlencoded(data, None, max_pairs))
     count = len(parts) >> 1
     # SECURITY: bounds the size of the MultiDict built from the body.
     if max_pairs is not None and count > max_pairs:
         _raise_too_many_fields(max_pairs)
     # PERF: keys and values alternate in one flat list; when no key repeats
     # (the common form) one loop builds every value list.
-    lists = {}
+    lists: dict[str, list[str]] = {}
     values = iter(parts)
     for key in values:
         lists[key] = [next(values)]
-    if len(lists) != count:
-        lists = {}
-        values = iter(parts)
-        for key in values:
-            if key in lists:
-                lists[key].append(next(values))
-            else:
-                lists[key] = [next(values)]
+    if len(lists) != count:  # a key repeats: group the pairs properly
+        lists = group_pairs(zip(parts[::2], parts[1::2], strict=True))
     return lists
 
 

@@ -380,12 +380,7 @@ def parse_query_lists(
         or query[0] == "&"
         or query[-1] == "&"
     ):
-        for key, value in parse_query_pairs(query, max_pairs=max_pairs):
-            if key in lists:
-                lists[key].append(value)
-            else:
-                lists[key] = [value]
-        return lists
+        return group_pairs(parse_query_pairs(query, max_pairs=max_pairs))
     # PERF: the common query string (nothing to decode, no empty piece) is
     # grouped straight from the split, with no list of pairs in between.
     pieces = query.split("&")
@@ -393,6 +388,17 @@ def parse_query_lists(
         _raise_too_many_pairs(max_pairs)
     for piece in pieces:
         key, _, value = piece.partition("=")
+        if key in lists:
+            lists[key].append(value)
+        else:
+            lists[key] = [value]
+    return lists
+
+
+def group_pairs(pairs: cabc.Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group ``(key, value)`` pairs into ``key -> list of values``, in order."""
+    lists: dict[str, list[str]] = {}
+    for key, value in pairs:
         if key in lists:
             lists[key].append(value)
         else:

@@ -28,7 +28,7 @@ from ..wsgi import get_host
 from ..wsgi import get_input_stream
 from ..wsgi import get_path_info
 from ..wsgi import host_is_trusted
-from ..wsgi import read_rest
+from ..wsgi import read_declared_body
 from ..wsgi import read_small_body
 from ._app import JSON_MODULE
 from ._app import app_config
@@ -235,13 +235,13 @@ class Request(RequestHeaders):
         if not query:
             return cls()
         try:
-            if query.isascii() and cls.__init__ is MultiDict.__init__:
+            if query.isascii():
                 # PERF: grouped straight into the dict the MultiDict keeps.
                 lists = parse_query_lists(query, max_pairs=self.max_query_pairs)
-                return cls._from_lists(lists)
-            if not query.isascii():
-                query = query.encode("latin-1")
-            pairs = parse_query_pairs(query, max_pairs=self.max_query_pairs)
+                return _storage_from_lists(cls, lists)
+            pairs = parse_query_pairs(
+                query.encode("latin-1"), max_pairs=self.max_query_pairs
+            )
         except HTTPParseError as error:
             raise http_error_for(error) from error
         return cls(pairs)
@@ -426,12 +426,7 @@ class Request(RequestHeaders):
             limit = self._max_content_length
             if limit is None:
                 limit = app_config("MAX_CONTENT_LENGTH")
-            if limit is not None and length > limit:
-                raise exc.RequestEntityTooLarge()
-            stream: t.IO[bytes] = environ["wsgi.input"]
-            body = stream.read(length) if length else b""
-            if len(body) < length:
-                body = read_rest(stream, body, length)
+            body = read_declared_body(environ, length, limit)
         else:
             read = read_small_body(environ, self.max_content_length, _SMALL_BODY)
             if read is None:
@@ -470,11 +465,7 @@ class Request(RequestHeaders):
                     lists = decode_urlencoded_lists(body, max_memory, max_parts)
                 except HTTPParseError as error:
                     raise http_error_for(error) from error
-                cls = self.parameter_storage_class
-                if cls.__init__ is MultiDict.__init__:
-                    d["form"] = cls._from_lists(lists)
-                else:
-                    d["form"] = cls([(k, v) for k, vs in lists.items() for v in vs])
+                d["form"] = _storage_from_lists(self.parameter_storage_class, lists)
                 return
         parser = self.make_form_data_parser()
         # COMPAT: a body get_data() kept is parsed from that copy, as in Werkzeug.
@@ -636,6 +627,16 @@ class Request(RequestHeaders):
             return builder.get_request(cls)
         finally:
             builder.close()
+
+
+def _storage_from_lists(
+    cls: type[MultiDict[str, t.Any]], lists: dict[str, list[str]]
+) -> MultiDict[str, t.Any]:
+    """``cls`` holding ``key -> list of values``: adopted by a class that keeps
+    MultiDict's ``__init__``, given as pairs to any other."""
+    if cls.__init__ is MultiDict.__init__:
+        return cls._from_lists(lists)
+    return cls([(key, value) for key, values in lists.items() for value in values])
 
 
 _MISSING: t.Any = object()
