@@ -265,12 +265,7 @@ class DispatchingApp(Scaffold):
         if rv_type is response_class:
             return rv  # type: ignore[no-any-return]
         if rv_type is str:
-            mimetype = response_class.default_mimetype
-            built = (
-                None
-                if mimetype is None
-                else text_response(response_class, rv, mimetype)
-            )
+            built = text_response(response_class, rv, response_class.default_mimetype)
             return response_class(rv) if built is None else built
         if rv_type is dict:
             return self.json.response(rv)

@@ -105,12 +105,10 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
         # The proxy raises the "working outside of application context" error.
         return current_app.json.response(*args, **kwargs)
     provider = app_ctx.app.json
-    if type(provider) is DefaultJSONProvider or (
-        isinstance(provider, DefaultJSONProvider) and provider._own_response
-    ):
-        # PERF: the arguments are not spread into response() a second time.
+    if isinstance(provider, DefaultJSONProvider) and provider._own_response:
+        # PERF: the arguments are not spread into response() a second time,
+        # and the common jsonify(key=...) needs no call to pick its value.
         if kwargs and not args:
             return provider._response_for(kwargs)
-        if len(args) == 1 and not kwargs:
-            return provider._response_for(args[0])
+        return provider._response_for(provider._prepare_response_obj(args, kwargs))
     return provider.response(*args, **kwargs)

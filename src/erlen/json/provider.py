@@ -326,51 +326,41 @@ class DefaultJSONProvider(JSONProvider):
         :param kwargs: items of an object to serialise; not allowed together
             with ``args``.
         """
-        # PERF: jsonify(key=...) and jsonify(value) are decided without a call.
-        if kwargs:
-            obj = kwargs if not args else self._prepare_response_obj(args, kwargs)
-        elif len(args) == 1:
-            obj = args[0]
-        else:
-            obj = self._prepare_response_obj(args, kwargs)
-        return self._response_for(obj)
+        return self._response_for(self._prepare_response_obj(args, kwargs))
 
     def _response_for(self, obj: t.Any) -> Response:
         """:meth:`response` once its arguments are one value; jsonify calls
         this directly while ``response`` is not overridden."""
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
-        if not pretty and self._own_dumps:
-            # PERF: jsonify's hot path, with _get_encoders and _encode inlined.
-            encoders = self._encoders
-            if encoders is not None and encoders.settings == (
-                self.default,
-                self.ensure_ascii,
-                self.sort_keys,
-            ):
-                fast = encoders.compact_fast
-                if fast is not None:
-                    try:
-                        body = "".join(fast(obj, 0))
-                    except RecursionError:
-                        body = _encode(
-                            encoders.compact, None, encoders.compact_args, obj
-                        )
-                    cls = self._app.response_class
-                    text = f"{body}\n"
-                    rv = text_response(cls, text, self.mimetype)
-                    return cls(text, mimetype=self.mimetype) if rv is None else rv
         if not self._own_dumps:
             if pretty:
                 body = self.dumps(obj, indent=2)
             else:
                 body = self.dumps(obj, separators=_COMPACT_SEPARATORS)
         else:
-            encoders = self._get_encoders()
+            # PERF: the encoder lookup is inlined here, this being jsonify's
+            # hot path.
+            encoders = self._encoders
+            if encoders is None or encoders.settings != (
+                self.default,
+                self.ensure_ascii,
+                self.sort_keys,
+            ):
+                encoders = self._get_encoders()
+            fast = encoders.compact_fast
             if pretty:
                 body = encoders.pretty.encode(obj)
+            elif fast is not None:
+                # PERF: _encode's common case without its call; a recursion
+                # error takes _encode's own handling.
+                try:
+                    body = "".join(fast(obj, 0))
+                except RecursionError:
+                    body = _encode(encoders.compact, None, encoders.compact_args, obj)
             else:
-                body = _encode(
-                    encoders.compact, encoders.compact_fast, encoders.compact_args, obj
-                )
-        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+                body = _encode(encoders.compact, None, encoders.compact_args, obj)
+        cls = self._app.response_class
+        text = f"{body}\n"
+        rv = text_response(cls, text, self.mimetype)
+        return cls(text, mimetype=self.mimetype) if rv is None else rv

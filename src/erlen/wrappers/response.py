@@ -57,16 +57,17 @@ def _content_type_for(mimetype: str) -> str:
 _R = t.TypeVar("_R", bound="Response")
 
 
-def text_response(cls: type[_R], text: str, mimetype: str) -> _R | None:
+def text_response(cls: type[_R], text: str, mimetype: str | None) -> _R | None:
     """Build ``cls(text, mimetype=mimetype)`` without calling ``__init__``.
 
     Gives ``None`` when that would not be the same response: ``cls`` has an
     ``__init__`` of its own or no automatic ``Content-Length``, or the
-    mimetype has not been validated yet (the next call can use it).
+    mimetype is ``None`` or has not been validated yet (the next call can use
+    it).
     """
     # PERF: jsonify's response; the state is what __init__'s one-step branch
     # sets (a test compares the two).
-    content_type = _CONTENT_TYPES.get(mimetype)
+    content_type = None if mimetype is None else _CONTENT_TYPES.get(mimetype)
     if (
         content_type is None
         or cls.__init__ is not _RESPONSE_INIT
