@@ -34,6 +34,7 @@ from .http.multipart import NeedData
 from .wrappers.request import http_error_for
 from .wsgi import get_content_length
 from .wsgi import get_input_stream
+from .wsgi import read_up_to
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -250,27 +251,6 @@ class _MultipartCollector:
             storage.close()
 
 
-def _read_body(read: cabc.Callable[[int], bytes], length: int) -> bytes:
-    """Read a ``length``-byte body, in one call when the stream allows it.
-
-    Returns fewer bytes when the stream ends early.
-    """
-    # PERF: one read gives one bytes object the decoder uses as its buffer,
-    # with no copy; a server that returns less is read until the length.
-    body = read(length)
-    if not body or len(body) >= length:
-        return body
-    chunks = [body]
-    received = len(body)
-    while received < length:
-        chunk = read(length - received)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        received += len(chunk)
-    return b"".join(chunks)
-
-
 class FormDataParser:
     """Parse a form body into ``(stream, form, files)``.
 
@@ -405,7 +385,7 @@ class FormDataParser:
                 # decoded in one pass: each part is found with one search and a
                 # file arrives as one piece. The read is bounded by the length,
                 # which is bounded by SPOOL_THRESHOLD.
-                body = _read_body(read, content_length)
+                body = read_up_to(read, content_length)
             else:
                 body = read(CHUNK_SIZE)
             if not body:

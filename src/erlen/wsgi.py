@@ -370,11 +370,10 @@ def read_declared_body(
     if max_content_length is not None and length > max_content_length:
         raise exceptions.RequestEntityTooLarge()
     raw: t.IO[bytes] = environ["wsgi.input"]
-    # PERF: one read() of the declared length straight from wsgi.input, with
-    # no LimitedStream in between.
-    body = raw.read(length) if length else b""
+    # PERF: read() straight from wsgi.input, with no LimitedStream in between.
+    body = read_up_to(raw.read, length)
     if len(body) < length:
-        body = _read_rest(raw, body, length)
+        raise exceptions.ClientDisconnected()
     return body
 
 
@@ -385,15 +384,19 @@ def exhausted_stream(environ: WSGIEnvironment, length: int) -> LimitedStream:
     return stream
 
 
-def _read_rest(raw: t.IO[bytes], body: bytes, length: int) -> bytes:
-    """Finish a short read of a ``length``-byte body."""
-    chunks = [body]
-    received = len(body)
+def read_up_to(read: cabc.Callable[[int], bytes], length: int) -> bytes:
+    """Read ``length`` bytes with ``read``, or fewer when the input ends first.
+
+    The first call asks for all of them, so a stream that gives them at once
+    is read in one call and its bytes object is returned as it is.
+    """
+    chunks = []
+    received = 0
     while received < length:
         # SECURITY: never asks for more than the declared length.
-        chunk = raw.read(length - received)
+        chunk = read(length - received)
         if not chunk:
-            raise exceptions.ClientDisconnected()
+            break
         chunks.append(chunk)
         received += len(chunk)
     return b"".join(chunks)
