@@ -384,6 +384,8 @@ def parse_query_lists(
     # PERF: the common query string (nothing to decode, no empty piece) is
     # grouped straight from the split, with no list of pairs in between.
     pieces = query.split("&")
+    # SECURITY: bounds the size of the MultiDict built from the pairs, as
+    # parse_query_pairs does on the other path.
     if max_pairs is not None and len(pieces) > max_pairs:
         _raise_too_many_pairs(max_pairs)
     for piece in pieces:
