@@ -468,6 +468,50 @@ def test_call_runs_an_overriding_wsgi_app() -> None:
     assert log == ["/text"]
 
 
+def test_a_subclass_wsgi_app_and_an_assigned_middleware_both_run() -> None:
+    log: list[str] = []
+
+    class Logged(Erlen):
+        def wsgi_app(self, environ: t.Any, start_response: t.Any) -> t.Any:
+            log.append("subclass")
+            return super().wsgi_app(environ, start_response)
+
+    class Deeper(Logged):
+        pass
+
+    app = Deeper(__name__)
+    app.get("/text")(lambda: "hello")
+    inner = app.wsgi_app
+
+    def middleware(environ: t.Any, start_response: t.Any) -> t.Any:
+        log.append("middleware")
+        return inner(environ, start_response)
+
+    app.wsgi_app = middleware  # type: ignore[method-assign]
+    assert call(app, plain_environ()) == ("200 OK", b"hello")
+    assert log == ["middleware", "subclass"]
+    assert Deeper.wsgi_app is Logged.__dict__["wsgi_app"]
+
+
+def test_wsgi_app_reads_like_a_method_until_replaced() -> None:
+    app = make_app()
+    assert Erlen.wsgi_app.__name__ == "wsgi_app"
+    bound = app.wsgi_app
+    assert bound.__self__ is app  # type: ignore[attr-defined]
+    assert bound == app.wsgi_app
+    with pytest.raises(AttributeError):
+        del app.wsgi_app  # nothing was assigned
+    other = make_app()
+    app.wsgi_app = other  # type: ignore[assignment,method-assign]
+    assert app.wsgi_app is other
+    # the assigned application answers; this app's own routes are not asked
+    other.get("/only-other")(lambda: "other")
+    assert call(app, plain_environ("/only-other")) == ("200 OK", b"other")
+    del app.wsgi_app
+    assert call(app, plain_environ("/only-other"))[0] == "404 NOT FOUND"
+    assert call(app, plain_environ()) == ("200 OK", b"hello")
+
+
 @pytest.mark.parametrize(
     "path", ["//text", "///text", "text", "", "/text/", "//dict/3", "/dict//3", "/"]
 )

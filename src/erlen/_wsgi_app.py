@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import sys
+import types
 import typing as t
 
 from ._dispatch import Plan
-from .ctx import AppContext
+from .ctx import _WITH_REQUEST
 from .ctx import RequestContext
 from .exceptions import HTTPException
 from .globals import _cv_app
+from .globals import _cv_ctx
 from .globals import _cv_request
 from .routing.exceptions import NeedsAdapter
 from .sessions import SecureCookieSessionInterface
@@ -35,12 +37,19 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
     self: Erlen,
     environ: WSGIEnvironment,
     start_response: StartResponse,
+    _entry: bool = False,
 ) -> cabc.Iterable[bytes]:
     """Handle one request: the only place unhandled errors are caught.
 
     Wrap this (not the app) with WSGI middleware:
     ``app.wsgi_app = Middleware(app.wsgi_app)``.
     """
+    if _entry:
+        # Erlen.__call__ (see call_entry below): what was assigned to the
+        # instance's wsgi_app runs instead.
+        wrapped = self._wsgi_app_assigned
+        if wrapped is not None:
+            return wrapped(environ, start_response)
     request: Request | None = None
     plan: Plan | None = None
     # PERF: the fast path. While nothing can observe the difference (no
@@ -51,7 +60,7 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
     if (
         self._fast_class
         and quiet.value
-        and _cv_app.get(None) is None
+        and _cv_ctx.get(None) is None
         and not self.teardown_appcontext_funcs
         and type(self.session_interface) is SecureCookieSessionInterface
         and not self.url_map.host_matching
@@ -87,10 +96,10 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
         ctx.app = self
         ctx.request = request  # type: ignore[assignment]
         ctx._plan = plan
-        app_ctx = _new_object(AppContext)
-        app_ctx.app = self
-        app_ctx._cv_tokens = [_cv_app.set(app_ctx)]
-        ctx._cv_tokens = [(_cv_request.set(ctx), app_ctx)]
+        # PERF: one variable set for both contexts; the app context is made
+        # when something asks for it (RequestContext._new_app_ctx).
+        token = _cv_ctx.set(ctx)
+        ctx._cv_tokens = [(token, ctx, None, _WITH_REQUEST)]
     elif request is None:
         ctx = self.request_context(environ)
     else:
@@ -144,17 +153,58 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
             and quiet.value
             and "files" not in ctx.request.__dict__
             and type(ctx.request).close is _REQUEST_CLOSE
-            and _cv_request.get() is ctx
+            and _cv_ctx.get(None) is ctx
+            and (ctx._app_ctx is None or len(ctx._app_ctx._cv_tokens) == 1)
         ):
             # PERF: RequestContext.pop inlined: no teardown function, no
-            # signal, no file to close.
-            token, outer = tokens.pop()
-            _cv_request.reset(token)
+            # signal, no file to close, no other push of either context.
+            tokens.pop()
+            app_ctx = ctx._app_ctx
+            if app_ctx is not None:
+                app_ctx._cv_tokens.pop()  # its entry (None, None, None)
+            _cv_ctx.reset(token)  # type: ignore[possibly-undefined]
             environ["erlen.request"] = None
-            app_tokens = outer._cv_tokens  # type: ignore[union-attr]
-            if len(app_tokens) == 1 and _cv_app.get() is outer:
-                _cv_app.reset(app_tokens.pop())
-            else:
-                outer.pop(None)  # type: ignore[union-attr]
         else:
             ctx.pop(error)
+
+
+# PERF: Erlen.__call__ is this same code with ``_entry=True``, so a request
+# enters the loop without a second Python frame. A middleware assigned to
+# ``app.wsgi_app`` is stored by WsgiAppAttribute and called from the check at
+# the top.
+call_entry = types.FunctionType(
+    wsgi_app.__code__, wsgi_app.__globals__, "__call__", (True,), wsgi_app.__closure__
+)
+call_entry.__qualname__ = "Erlen.__call__"
+call_entry.__doc__ = """The WSGI entry point: runs :meth:`wsgi_app`, or what was
+assigned to the app's ``wsgi_app`` attribute."""
+
+
+class WsgiAppAttribute:
+    """``Erlen.wsgi_app``: the request loop, unless the app was given another.
+
+    ``app.wsgi_app = Middleware(app.wsgi_app)`` stores the middleware on the
+    instance, where :meth:`Erlen.__call__` finds it; ``del app.wsgi_app``
+    restores the loop.
+    """
+
+    def __get__(self, app: Erlen | None, owner: type | None = None) -> t.Any:
+        if app is None:
+            return wsgi_app
+        wrapped = app._wsgi_app_assigned
+        return types.MethodType(wsgi_app, app) if wrapped is None else wrapped
+
+    def __set__(self, app: Erlen, value: t.Any) -> None:
+        app._wsgi_app_assigned = value
+
+    def __delete__(self, app: Erlen) -> None:
+        if app._wsgi_app_assigned is None:
+            raise AttributeError("wsgi_app")
+        app._wsgi_app_assigned = None
+
+
+def call_wsgi_app(
+    self: Erlen, environ: WSGIEnvironment, start_response: StartResponse
+) -> cabc.Iterable[bytes]:
+    """The WSGI entry point; calls :meth:`wsgi_app`."""
+    return self.wsgi_app(environ, start_response)

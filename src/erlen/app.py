@@ -560,15 +560,24 @@ class Erlen(_dispatch.DispatchingApp):
         ) -> cabc.Iterable[bytes]:
             """Handle one request: the only place unhandled errors are caught."""
 
+        def __call__(
+            self, environ: WSGIEnvironment, start_response: StartResponse
+        ) -> cabc.Iterable[bytes]:
+            """The WSGI entry point; calls :meth:`wsgi_app`."""
+
     else:
         # The request loop and its fast path live in erlen._wsgi_app.
-        wsgi_app = _wsgi_app.wsgi_app
+        wsgi_app = _wsgi_app.WsgiAppAttribute()
+        __call__ = _wsgi_app.call_entry
 
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> cabc.Iterable[bytes]:
-        """The WSGI entry point; calls :meth:`wsgi_app`."""
-        return self.wsgi_app(environ, start_response)
+    #: What was assigned to ``app.wsgi_app`` (a middleware), or ``None``.
+    _wsgi_app_assigned: cabc.Callable[..., cabc.Iterable[bytes]] | None = None
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass's own wsgi_app is reached through the plain entry point.
+        if "wsgi_app" in cls.__dict__ and "__call__" not in cls.__dict__:
+            cls.__call__ = _wsgi_app.call_wsgi_app  # type: ignore[method-assign]
 
     def redirect(self, location: str, code: int = 302) -> Response:
         """Return a redirect response (``erlen.redirect`` calls this in a request)."""

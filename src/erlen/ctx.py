@@ -10,8 +10,15 @@ from functools import update_wrapper
 
 from . import signals
 from .exceptions import HTTPException
+from .globals import _contexts
 from .globals import _cv_app
+from .globals import _cv_ctx
 from .globals import _cv_request
+from .globals import _AppTop
+from .globals import _Frame
+from .globals import _RequestTop
+from .globals import _make_top
+from .globals import restore
 from .routing.exceptions import NeedsAdapter
 from .sessions import SecureCookieSessionInterface
 from .utils import cached_property
@@ -26,6 +33,8 @@ if t.TYPE_CHECKING:
     from .sessions import SessionMixin
 
 _sentinel: t.Any = object()
+#: In a request context's push entry: the app context was pushed with it.
+_WITH_REQUEST: t.Any = object()
 _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 
 
@@ -121,15 +130,19 @@ def copy_current_request_context(f: _F) -> _F:
 
 def has_request_context() -> bool:
     """Whether a request context is active."""
-    return _cv_request.get(None) is not None
+    top = _cv_ctx.get(None)
+    return isinstance(top, RequestContext) or (
+        isinstance(top, _Frame) and top._req_ctx is not None
+    )
 
 
 def has_app_context() -> bool:
     """Whether an application context is active."""
-    return _cv_app.get(None) is not None
+    top = _cv_ctx.get(None)
+    return top is not None and (not isinstance(top, _Frame) or top._app_ctx is not None)
 
 
-class AppContext:
+class AppContext(_AppTop):
     """Makes ``current_app`` and ``g`` available; pushed for every request.
 
     :param app: the application.
@@ -138,7 +151,11 @@ class AppContext:
     def __init__(self, app: Erlen) -> None:
         self.app = app
         # PERF: g is created on first use (see the property below).
-        self._cv_tokens: list[contextvars.Token[AppContext]] = []
+        #: One entry per push: the variable's token (``None`` when pushed
+        #: with a request), the value it set, and the app context it replaced.
+        self._cv_tokens: list[
+            tuple[contextvars.Token[t.Any] | None, t.Any, AppContext | None]
+        ] = []
 
     @cached_property
     def g(self) -> _AppCtxGlobals:
@@ -159,7 +176,9 @@ class AppContext:
 
     def push(self) -> None:
         """Make this context the current one."""
-        self._cv_tokens.append(_cv_app.set(self))
+        old, req_ctx = _contexts(_cv_ctx.get(None))
+        top = _make_top(self, req_ctx)
+        self._cv_tokens.append((_cv_ctx.set(top), top, old))
         if signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
                 self.app, _async_wrapper=self.app.ensure_sync
@@ -183,8 +202,9 @@ class AppContext:
                 ):
                     app.do_teardown_appcontext(exc)
         finally:
-            ctx = _cv_app.get()
-            _cv_app.reset(self._cv_tokens.pop())
+            ctx = _contexts(_cv_ctx.get(None))[0]
+            token, top, old = self._cv_tokens.pop()
+            restore(token, top, 0, old)
         if ctx is not self:
             raise AssertionError(
                 f"Popped wrong app context. ({ctx!r} instead of {self!r})"
@@ -204,7 +224,7 @@ class AppContext:
         self.pop(exc_value)
 
 
-class RequestContext:
+class RequestContext(_RequestTop):
     """Everything about one request: the request, its session, its flashes.
 
     :param app: the application.
@@ -222,6 +242,9 @@ class RequestContext:
     #: An empty tuple until after_this_request needs a list.
     _after_request_functions: list[cabc.Callable[..., t.Any]] | tuple[()] = ()
     _plan: Plan | None = None
+    #: The app context this request runs in. ``None`` until pushed; a request
+    #: pushed by the fast path creates it on first use (_new_app_ctx).
+    _app_ctx: AppContext | None = None
 
     def __init__(
         self,
@@ -236,9 +259,24 @@ class RequestContext:
         self.request: Request = request
         if session is not None:
             self._session = session
+        #: One entry per push: the variable's token, the value it set, the
+        #: request context it replaced, and the app context this push created
+        #: (or _WITH_REQUEST: created on first use, popped with the request).
         self._cv_tokens: list[
-            tuple[contextvars.Token[RequestContext], AppContext | None]
+            tuple[contextvars.Token[t.Any], t.Any, RequestContext | None, t.Any]
         ] = []
+
+    def _new_app_ctx(self) -> AppContext:
+        """The app context of a request pushed together with it (the fast
+        path), created when something first asks for it."""
+        app_ctx = self._app_ctx = AppContext(self.app)
+        app_ctx._cv_tokens.append((None, None, None))
+        return app_ctx
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The ``g`` of this request's app context."""
+        return (self._app_ctx or self._new_app_ctx()).g
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -330,16 +368,14 @@ class RequestContext:
     def push(self) -> None:
         """Make this context (and an app context, if needed) current, then match."""
         app = self.app
-        app_ctx = _cv_app.get(None)
+        app_ctx, old = _contexts(_cv_ctx.get(None))
+        created = None
         if app_ctx is None or app_ctx.app is not app:
-            app_ctx = AppContext(app)
-            # PERF: AppContext.push inlined.
-            app_ctx._cv_tokens.append(_cv_app.set(app_ctx))
-            if signals.appcontext_pushed.receivers:
-                signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
-        else:
-            app_ctx = None
-        self._cv_tokens.append((_cv_request.set(self), app_ctx))
+            app_ctx = created = AppContext(app)
+            app_ctx.push()
+        self._app_ctx = app_ctx
+        top = _make_top(app_ctx, self)
+        self._cv_tokens.append((_cv_ctx.set(top), top, old, created))
         # COMPAT: a custom session interface is asked at push, as Flask does;
         # the built-in cookie session is opened on first use.
         if (
@@ -376,11 +412,17 @@ class RequestContext:
                 ):
                     request.close()
         finally:
-            ctx = _cv_request.get()
-            token, app_ctx = self._cv_tokens.pop()
-            _cv_request.reset(token)
+            ctx = _contexts(_cv_ctx.get(None))[1]
+            token, top, old, app_ctx = self._cv_tokens.pop()
+            if app_ctx is _WITH_REQUEST:
+                # pushed in one step with its app context, which stays current
+                # for its own teardown below
+                app_ctx = self._app_ctx or self._new_app_ctx()
+                restore(None, top, 1, old)
+            else:
+                restore(token, top, 1, old)
             if clear_request:
-                ctx.request.environ["erlen.request"] = None
+                self.request.environ["erlen.request"] = None
             if app_ctx is not None:
                 app_ctx.pop(exc)
             if ctx is not self:

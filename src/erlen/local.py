@@ -47,6 +47,7 @@ class LocalProxy(t.Generic[_T]):
         name: str | None = None,
         *,
         unbound_message: str | None = None,
+        _missing_is_unbound: bool = False,
     ) -> None:
         message = unbound_message or "object is not bound"
         get = local.get
@@ -60,6 +61,21 @@ class LocalProxy(t.Generic[_T]):
                 try:
                     return get()
                 except LookupError:
+                    raise RuntimeError(message) from None
+
+        elif _missing_is_unbound:
+            # erlen's context globals: a context without the attribute (an app
+            # context asked for ``request``) counts as unbound too.
+            def _get_current_object() -> t.Any:
+                try:
+                    obj = get()
+                except LookupError:
+                    raise RuntimeError(message) from None
+                try:
+                    return getattr(obj, name)
+                except AttributeError:
+                    if hasattr(type(obj), name):
+                        raise  # a real error inside the attribute
                     raise RuntimeError(message) from None
 
         else:
@@ -91,7 +107,10 @@ class LocalProxy(t.Generic[_T]):
                 return getattr(_slot_get(self)(), name)  # raises the unbound error
             attr = _slot_attr(self)
             if attr is not None:
-                obj = getattr(obj, attr)
+                try:
+                    obj = getattr(obj, attr)
+                except AttributeError:
+                    return getattr(_slot_get(self)(), name)  # the unbound error
             return getattr(obj, name)
         return object.__getattribute__(self, name)
 
