@@ -10,14 +10,14 @@ from functools import update_wrapper
 
 from . import signals
 from .exceptions import HTTPException
+from .globals import _AppTop
 from .globals import _contexts
 from .globals import _cv_app
 from .globals import _cv_ctx
 from .globals import _cv_request
-from .globals import _AppTop
 from .globals import _Frame
-from .globals import _RequestTop
 from .globals import _make_top
+from .globals import _RequestTop
 from .globals import restore
 from .routing.exceptions import NeedsAdapter
 from .sessions import SecureCookieSessionInterface

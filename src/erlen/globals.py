@@ -44,7 +44,9 @@ information about how to avoid this problem.\
 """
 
 #: The current context (see the module docstring); ``None`` or unset for none.
-_cv_ctx: ContextVar[t.Any] = ContextVar("erlen.ctx")
+_cv_ctx: ContextVar[AppContext | RequestContext | _Frame | None] = ContextVar(
+    "erlen.ctx"
+)
 _MISSING: t.Any = object()
 
 

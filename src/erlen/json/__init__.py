@@ -10,7 +10,7 @@ from __future__ import annotations
 import json as _json
 import typing as t
 
-from ..globals import _cv_app
+from ..globals import _cv_ctx
 from ..globals import current_app
 from .provider import DefaultJSONProvider
 from .provider import _default
@@ -29,9 +29,9 @@ def dumps(obj: t.Any, **kwargs: t.Any) -> str:
     :param obj: the value to serialise.
     :param kwargs: passed to the provider or to :func:`json.dumps`.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        return app_ctx.app.json.dumps(obj, **kwargs)
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        return ctx.app.json.dumps(obj, **kwargs)
     kwargs.setdefault("default", _default)
     return _json.dumps(obj, **kwargs)
 
@@ -46,9 +46,9 @@ def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
     :param fp: a file opened for writing text.
     :param kwargs: passed to the provider or to :func:`json.dump`.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        app_ctx.app.json.dump(obj, fp, **kwargs)
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        ctx.app.json.dump(obj, fp, **kwargs)
         return
     kwargs.setdefault("default", _default)
     _json.dump(obj, fp, **kwargs)
@@ -63,9 +63,9 @@ def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
     :param s: the document.
     :param kwargs: passed to the provider or to :func:`json.loads`.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        return app_ctx.app.json.loads(s, **kwargs)
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        return ctx.app.json.loads(s, **kwargs)
     return _json.loads(s, **kwargs)
 
 
@@ -78,9 +78,9 @@ def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
     :param fp: a file opened for reading, text or binary.
     :param kwargs: passed to the provider or to :func:`json.load`.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        return app_ctx.app.json.load(fp, **kwargs)
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        return ctx.app.json.load(fp, **kwargs)
     return _json.load(fp, **kwargs)
 
 
@@ -100,11 +100,11 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     :param kwargs: items of an object to serialise.
     :raises RuntimeError: outside an application context.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
+    ctx = _cv_ctx.get(None)
+    if ctx is None:
         # The proxy raises the "working outside of application context" error.
         return current_app.json.response(*args, **kwargs)
-    provider = app_ctx.app.json
+    provider = ctx.app.json
     if isinstance(provider, DefaultJSONProvider) and provider._own_response:
         # PERF: the arguments are not spread into response() a second time,
         # and the common jsonify(key=...) needs no call to pick its value.

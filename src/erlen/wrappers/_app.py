@@ -10,26 +10,26 @@ import json
 import typing as t
 
 from .._lazy import LazyImport
-from ..globals import _cv_app
+from ..globals import _cv_ctx
 
 
 def app_config(key: str) -> t.Any:
     """Return ``current_app.config[key]``, or ``None`` outside an app context."""
-    app_ctx = _cv_app.get(None)
-    return None if app_ctx is None else app_ctx.app.config[key]
+    ctx = _cv_ctx.get(None)
+    return None if ctx is None else ctx.app.config[key]
 
 
 def app_debug() -> bool:
     """Whether the current app (if any) is in debug mode."""
-    app_ctx = _cv_app.get(None)
-    return app_ctx is not None and bool(app_ctx.app.debug)
+    ctx = _cv_ctx.get(None)
+    return ctx is not None and bool(ctx.app.debug)
 
 
 def json_loads(data: bytes | str) -> t.Any:
     """Parse JSON with the current app's provider, else the standard library."""
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        return app_ctx.app.json.loads(data)
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        return ctx.app.json.loads(data)
     return json.loads(data)
 
 

@@ -15,7 +15,7 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import FileStorage
 from ..datastructures import ImmutableMultiDict
 from ..datastructures import MultiDict
-from ..globals import _cv_app
+from ..globals import _cv_ctx
 from ..http.errors import HTTPParseError
 from ..http.forms import decode_urlencoded_lists
 from ..http.urls import parse_query_lists
@@ -482,9 +482,9 @@ class Request(RequestHeaders):
         max_memory = self._max_form_memory_size
         max_parts = self._max_form_parts
         if max_memory is None or max_parts is None:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None:
-                config = app_ctx.app.config
+            ctx = _cv_ctx.get(None)
+            if ctx is not None:
+                config = ctx.app.config
                 if max_memory is None:
                     max_memory = config["MAX_FORM_MEMORY_SIZE"]
                 if max_parts is None:
