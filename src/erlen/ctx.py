@@ -202,7 +202,7 @@ class AppContext(_AppTop):
                 ):
                     app.do_teardown_appcontext(exc)
         finally:
-            ctx = _contexts(_cv_ctx.get(None))[0]
+            ctx = _cv_app.get()
             token, top, old = self._cv_tokens.pop()
             restore(token, top, 0, old)
         if ctx is not self:
@@ -373,7 +373,10 @@ class RequestContext(_RequestTop):
         if app_ctx is None or app_ctx.app is not app:
             app_ctx = created = AppContext(app)
             app_ctx.push()
-        self._app_ctx = app_ctx
+        if not self._cv_tokens:
+            # Only the outermost push says which app context the request
+            # stands for: an older push may still be the value of _cv_ctx.
+            self._app_ctx = app_ctx
         top = _make_top(app_ctx, self)
         self._cv_tokens.append((_cv_ctx.set(top), top, old, created))
         # COMPAT: a custom session interface is asked at push, as Flask does;
@@ -412,7 +415,7 @@ class RequestContext(_RequestTop):
                 ):
                     request.close()
         finally:
-            ctx = _contexts(_cv_ctx.get(None))[1]
+            ctx = _cv_request.get()
             token, top, old, app_ctx = self._cv_tokens.pop()
             if app_ctx is _WITH_REQUEST:
                 # pushed in one step with its app context, which stays current
