@@ -12,7 +12,6 @@ import types
 import typing as t
 
 from ._dispatch import Plan
-from .ctx import _WITH_REQUEST
 from .ctx import RequestContext
 from .exceptions import HTTPException
 from .globals import _cv_app
@@ -98,8 +97,7 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
         ctx._plan = plan
         # PERF: one variable set for both contexts; the app context is made
         # when something asks for it (RequestContext._new_app_ctx).
-        token = _cv_ctx.set(ctx)
-        ctx._cv_tokens = [(token, ctx, None, _WITH_REQUEST)]
+        token = ctx._fast_token = _cv_ctx.set(ctx)
     elif request is None:
         ctx = self.request_context(environ)
     else:
@@ -145,11 +143,11 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
             preserve(_cv_request.get())
         if error is not None and self.should_ignore_error(error):
             error = None
-        tokens = ctx._cv_tokens
         if (
             plan is not None
             and error is None
-            and len(tokens) == 1
+            # nothing pushed, popped or read the request context's entries
+            and ctx._fast_token is token  # type: ignore[possibly-undefined]
             and quiet.value
             and "files" not in ctx.request.__dict__
             and type(ctx.request).close is _REQUEST_CLOSE
@@ -158,11 +156,11 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
         ):
             # PERF: RequestContext.pop inlined: no teardown function, no
             # signal, no file to close, no other push of either context.
-            tokens.pop()
+            ctx._fast_token = None
             app_ctx = ctx._app_ctx
             if app_ctx is not None:
                 app_ctx._cv_tokens.pop()  # its entry (None, None, None)
-            _cv_ctx.reset(token)  # type: ignore[possibly-undefined]
+            _cv_ctx.reset(token)
             environ["erlen.request"] = None
         else:
             ctx.pop(error)

@@ -224,6 +224,28 @@ class AppContext(_AppTop):
         self.pop(exc_value)
 
 
+class _FastPushTokens:
+    """``RequestContext._cv_tokens`` of a context the fast path pushed: its one
+    entry is written out when something first reads the list.
+
+    PERF: a request that nothing pushes or pops again builds no list; the fast
+    path sees ``_fast_token`` still set and resets the variable itself.
+    """
+
+    def __get__(self, ctx: RequestContext | None, owner: type | None = None) -> t.Any:
+        if ctx is None:
+            return self
+        token = ctx._fast_token
+        tokens: list[
+            tuple[contextvars.Token[t.Any], t.Any, RequestContext | None, t.Any]
+        ] = []
+        if token is not None:
+            tokens.append((token, ctx, None, _WITH_REQUEST))
+            del ctx._fast_token  # back to the class's None
+        ctx._cv_tokens = tokens
+        return tokens
+
+
 class RequestContext(_RequestTop):
     """Everything about one request: the request, its session, its flashes.
 
@@ -245,6 +267,9 @@ class RequestContext(_RequestTop):
     #: The app context this request runs in. ``None`` until pushed; a request
     #: pushed by the fast path creates it on first use (_new_app_ctx).
     _app_ctx: AppContext | None = None
+    #: The token of the fast path's push while its entry in _cv_tokens has
+    #: not been written out (see _FastPushTokens).
+    _fast_token: contextvars.Token[t.Any] | None = None
 
     def __init__(
         self,
@@ -265,6 +290,9 @@ class RequestContext(_RequestTop):
         self._cv_tokens: list[
             tuple[contextvars.Token[t.Any], t.Any, RequestContext | None, t.Any]
         ] = []
+
+    if not t.TYPE_CHECKING:
+        _cv_tokens = _FastPushTokens()
 
     def _new_app_ctx(self) -> AppContext:
         """The app context of a request pushed together with it (the fast

@@ -282,3 +282,39 @@ def test_an_error_inside_a_context_attribute_is_not_hidden() -> None:
         app.session_interface.open_session = broken  # type: ignore[method-assign]
         with pytest.raises(AttributeError, match="broken session interface"):
             erlen.session.get("x")
+
+
+# -- a view that pushes its own request context again, on the fast path ------------
+
+
+def _serve_repush(module: t.Any, app_class: t.Any, leak: bool) -> tuple[t.Any, ...]:
+    app = app_class(__name__)
+
+    @app.get("/again")
+    def again() -> str:
+        ctx = module.globals._cv_request.get()
+        ctx.push()
+        inner = module.request.path
+        if not leak:
+            ctx.pop()
+        return inner  # type: ignore[no-any-return]
+
+    text = app.test_client().get("/again").text
+    left = module.globals._cv_request.get(None)
+    return (
+        text,
+        module.has_request_context(),
+        module.has_app_context(),
+        None if left is None else left.request.path,
+    )
+
+
+@pytest.mark.parametrize("leak", [False, True])
+def test_view_pushing_its_request_context_again_matches_flask(leak: bool) -> None:
+    def run(module: t.Any, app_class: t.Any) -> tuple[t.Any, ...]:
+        return contextvars.copy_context().run(_serve_repush, module, app_class, leak)
+
+    expected = run(flask, flask.Flask)
+    assert run(erlen, erlen.Erlen) == expected
+    # as in Flask, a leaked push stays current after the request
+    assert expected[1] is leak
