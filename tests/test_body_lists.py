@@ -20,6 +20,7 @@ from erlen.datastructures import MultiDict
 from erlen.http.errors import LimitExceededError
 from erlen.http.forms import decode_urlencoded
 from erlen.http.forms import decode_urlencoded_lists
+from erlen.http.forms import decode_urlencoded_single
 from erlen.http.urls import parse_query_lists
 from erlen.http.urls import parse_query_pairs
 from erlen.wrappers.request import Request
@@ -107,6 +108,35 @@ def test_decode_urlencoded_lists_exhaustively() -> None:
         assert decode_urlencoded_lists(body) == grouped(decode_urlencoded(body)), body
 
 
+def _single_as_lists(body: bytes) -> dict[str, list[str]]:
+    values, single = decode_urlencoded_single(body)
+    if single:
+        return {key: [value] for key, value in values.items()}
+    return values
+
+
+@pytest.mark.parametrize("body", FORM_BODIES)
+def test_decode_urlencoded_single_gives_the_lists_or_the_single_values(
+    body: bytes,
+) -> None:
+    expected = decode_urlencoded_lists(body)
+    lists = _single_as_lists(body)
+    assert lists == expected
+    assert list(lists) == list(expected)
+
+
+def test_decode_urlencoded_single_exhaustively() -> None:
+    singles = 0
+    for query in SMALL_QUERIES:
+        body = query.encode()
+        values, single = decode_urlencoded_single(body)
+        singles += single
+        if single:
+            assert all(type(value) is str for value in values.values())
+        assert _single_as_lists(body) == decode_urlencoded_lists(body), body
+    assert 0 < singles < len(SMALL_QUERIES)  # both answers were exercised
+
+
 @pytest.mark.parametrize(
     ("body", "memory", "parts"),
     [
@@ -123,6 +153,8 @@ def test_decode_urlencoded_lists_limits_are_413(
     with pytest.raises(LimitExceededError) as caught:
         decode_urlencoded_lists(body, memory, parts)
     assert caught.value.status_hint == 413
+    with pytest.raises(LimitExceededError):
+        decode_urlencoded_single(body, memory, parts)
     with pytest.raises(LimitExceededError):
         decode_urlencoded(body, memory, parts)
 
@@ -328,3 +360,52 @@ def test_form_limits_mix_request_values_and_config(
                 _ = request.form
         else:
             assert request.form == MultiDict([("a", "1"), ("b", "2")])
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (b"a=1&b=x+y", "_SingleValueImmutableMultiDict"),
+        (b"a=1&a=2", "ImmutableMultiDict"),  # a key repeats
+        (b"a&b=1", "ImmutableMultiDict"),  # needs the general decoder
+    ],
+)
+def test_form_keeps_single_values_only_when_no_key_repeats(
+    body: bytes, kind: str
+) -> None:
+    app = Erlen(__name__)
+
+    @app.post("/")
+    def echo() -> str:
+        from erlen import request
+
+        form = request.form
+        return f"{type(form).__name__} {form.to_dict(flat=False)}"
+
+    response = app.test_client().post(
+        "/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    # to_dict spread the single values first: the answer is a plain instance's
+    assert response.text == f"{kind} {decode_urlencoded_lists(body)}"
+
+
+def test_a_custom_storage_class_gets_its_own_instances() -> None:
+    class Storage(MultiDict[str, str]):
+        pass
+
+    class CustomRequest(Request):
+        parameter_storage_class = Storage
+
+    app = Erlen(__name__)
+    app.request_class = CustomRequest
+
+    @app.post("/")
+    def echo() -> str:
+        from erlen import request
+
+        return f"{type(request.form).__name__} {request.form['a']}"
+
+    response = app.test_client().post(
+        "/", data=b"a=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.text == "Storage 1"

@@ -390,15 +390,20 @@ def read_up_to(read: cabc.Callable[[int], bytes], length: int) -> bytes:
     The first call asks for all of them, so a stream that gives them at once
     is read in one call and its bytes object is returned as it is.
     """
+    if length <= 0:
+        return b""
+    # SECURITY: never asks for more than the declared length.
+    chunk = read(length)
+    if type(chunk) is bytes and len(chunk) == length:
+        return chunk  # PERF: the usual whole read, without the loop
     chunks = []
     received = 0
-    while received < length:
-        # SECURITY: never asks for more than the declared length.
-        chunk = read(length - received)
-        if not chunk:
-            break
+    while chunk:
         chunks.append(chunk)
         received += len(chunk)
+        if received >= length:
+            break
+        chunk = read(length - received)
     return b"".join(chunks)
 
 

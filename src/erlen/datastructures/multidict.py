@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import copy as copy_module
+import threading
 import typing as t
 
 from .mixins import ImmutableMultiDictMixin
@@ -375,6 +376,85 @@ class ImmutableMultiDict(ImmutableMultiDictMixin, MultiDict[K, V]):  # type: ign
 
     def __copy__(self) -> Self:
         return self
+
+
+class _SingleValueImmutableMultiDict(ImmutableMultiDict[K, V]):
+    """An :class:`ImmutableMultiDict` whose every key has one value, stored as
+    the value itself instead of a one-element list.
+
+    PERF: ``request.form`` of the usual urlencoded body. Item access, ``get``
+    without ``type``, ``in``, ``len`` and iteration are then ``dict``'s own C
+    code. Any other method first turns the instance into a plain
+    :class:`ImmutableMultiDict` (lists stored, class switched) and then runs
+    there, so every answer is the one a plain instance gives; only that first
+    call pays. Nothing can change an immutable instance, so the single values
+    stay valid until then.
+    """
+
+    __getitem__ = dict.__getitem__
+    # dict's own iterator: dict(self) and {**self} copy the stored values,
+    # which are the first values, as for a plain instance.
+    __iter__ = dict.__iter__
+
+    @classmethod
+    def _from_values(cls, values: dict[K, V]) -> ImmutableMultiDict[K, V]:
+        """Build from ``key -> value``, taking the dict's values as they are."""
+        md = cls.__new__(cls)
+        _dict_update(md, values)
+        return md
+
+    def __missing__(self, key: K) -> t.NoReturn:
+        raise key_error(key)
+
+    def get(self, key: K, default: t.Any = None, type: t.Any = None) -> t.Any:
+        if type is None:
+            return _dict_get(self, key, default)
+        _spread(self)
+        return self.get(key, default, type)
+
+
+_SPREAD_LOCK = threading.Lock()
+
+
+def _spread(md: MultiDict[t.Any, t.Any]) -> None:
+    """Turn a :class:`_SingleValueImmutableMultiDict` into a plain
+    :class:`ImmutableMultiDict` holding the same values."""
+    # The lock keeps two threads from wrapping the values twice.
+    with _SPREAD_LOCK:
+        if type(md) is _SingleValueImmutableMultiDict:
+            _dict_update(md, {key: [value] for key, value in _dict_items(md)})
+            md.__class__ = ImmutableMultiDict  # type: ignore[assignment]
+
+
+def _spreading(name: str) -> t.Any:
+    def method(self: MultiDict[t.Any, t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
+        for arg in args:  # comparing or merging two such instances
+            if type(arg) is _SingleValueImmutableMultiDict:
+                _spread(arg)
+        _spread(self)
+        return getattr(self, name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+# Every method that reads the stored values, besides the ones defined above:
+# MultiDict's own, the mixins', and dict's.
+_READERS = {
+    name
+    for klass in ImmutableMultiDict.__mro__[:-2]  # not dict, not object
+    for name, value in vars(klass).items()
+    if callable(value) and name not in vars(_SingleValueImmutableMultiDict)
+} | {"__eq__", "__ne__", "__repr__", "__or__", "__ror__", "__reduce__"}
+_READERS |= {"__reduce_ex__", "__getstate__", "__sizeof__", "items", "values", "copy"}
+# Not readers: construction, the refusing mutators, C item access and keys.
+_READERS -= {"__init__", "__init_subclass__", "__class_getitem__", "__new__"}
+_READERS -= {"__contains__", "__len__", "keys", "fromkeys", "_from_lists"}
+_READERS -= {"__setitem__", "__delitem__", "__ior__", "__hash__"}
+for _name in sorted(_READERS):
+    setattr(_SingleValueImmutableMultiDict, _name, _spreading(_name))
+_SingleValueImmutableMultiDict.__hash__ = _spreading("__hash__")  # type: ignore[method-assign]
+del _name
 
 
 class OrderedMultiDict(MultiDict[K, V]):

@@ -9,7 +9,12 @@ from .urls import group_pairs
 from .urls import parse_query_pairs
 from .urls import plain_parts
 
-__all__ = ["UrlencodedDecoder", "decode_urlencoded", "decode_urlencoded_lists"]
+__all__ = [
+    "UrlencodedDecoder",
+    "decode_urlencoded",
+    "decode_urlencoded_lists",
+    "decode_urlencoded_single",
+]
 
 
 def decode_urlencoded(
@@ -59,24 +64,64 @@ def decode_urlencoded_lists(
     :raises LimitExceededError: (413) a piece or the pair count is over its
         limit.
     """
-    if max_form_memory_size is not None and len(data) > max_form_memory_size:
-        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
-    parts = plain_parts(data) if data.isascii() else None
+    parts = _plain_body_parts(data, max_form_memory_size, max_pairs)
     if parts is None:
         return group_pairs(decode_urlencoded(data, None, max_pairs))
-    count = len(parts) >> 1
-    # SECURITY: bounds the size of the MultiDict built from the body.
-    if max_pairs is not None and count > max_pairs:
-        _raise_too_many_fields(max_pairs)
     # PERF: keys and values alternate in one flat list; when no key repeats
     # (the common form) one loop builds every value list.
     lists: dict[str, list[str]] = {}
     values = iter(parts)
     for key in values:
         lists[key] = [next(values)]
-    if len(lists) != count:  # a key repeats: group the pairs properly
+    if len(lists) != len(parts) >> 1:  # a key repeats: group the pairs properly
         lists = group_pairs(zip(parts[::2], parts[1::2], strict=True))
     return lists
+
+
+def decode_urlencoded_single(
+    data: bytes, max_form_memory_size: int | None = None, max_pairs: int | None = None
+) -> tuple[dict[str, t.Any], bool]:
+    """Decode a whole urlencoded body, without one-element lists when it can.
+
+    Gives ``(values, True)``, ``values`` mapping each key to its value, when
+    no key repeats and the body needs no general decoding (the usual form).
+    Otherwise gives ``(lists, False)`` with what
+    :func:`decode_urlencoded_lists` gives.
+
+    >>> decode_urlencoded_single(b"a=1&b=x+y")
+    ({'a': '1', 'b': 'x y'}, True)
+    >>> decode_urlencoded_single(b"a=1&a=2")
+    ({'a': ['1', '2']}, False)
+
+    :param data: the whole body.
+    :param max_form_memory_size: as for :func:`decode_urlencoded`.
+    :param max_pairs: as for :func:`decode_urlencoded`.
+    :raises LimitExceededError: (413) a piece or the pair count is over its
+        limit.
+    """
+    parts = _plain_body_parts(data, max_form_memory_size, max_pairs)
+    if parts is None:
+        return group_pairs(decode_urlencoded(data, None, max_pairs)), False
+    single: dict[str, str] = {}
+    values = iter(parts)
+    for key in values:
+        single[key] = next(values)
+    if len(single) == len(parts) >> 1:
+        return single, True
+    return group_pairs(zip(parts[::2], parts[1::2], strict=True)), False
+
+
+def _plain_body_parts(
+    data: bytes, max_form_memory_size: int | None, max_pairs: int | None
+) -> list[str] | None:
+    """:func:`~erlen.http.urls.plain_parts` of a body, with the body limits."""
+    if max_form_memory_size is not None and len(data) > max_form_memory_size:
+        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
+    parts = plain_parts(data) if data.isascii() else None
+    # SECURITY: bounds the size of the MultiDict built from the body.
+    if parts is not None and max_pairs is not None and len(parts) >> 1 > max_pairs:
+        _raise_too_many_fields(max_pairs)
+    return parts
 
 
 def _check_piece(size: int, limit: int | None) -> None:

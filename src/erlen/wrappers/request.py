@@ -15,9 +15,11 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import FileStorage
 from ..datastructures import ImmutableMultiDict
 from ..datastructures import MultiDict
+from ..datastructures.multidict import _SingleValueImmutableMultiDict
 from ..globals import _cv_ctx
 from ..http.errors import HTTPParseError
 from ..http.forms import decode_urlencoded_lists
+from ..http.forms import decode_urlencoded_single
 from ..http.urls import parse_query_lists
 from ..http.urls import parse_query_pairs
 from ..http.urls import uri_to_iri
@@ -425,7 +427,9 @@ class Request(RequestHeaders):
                 return None
             limit = self._max_content_length
             if limit is None:
-                limit = app_config("MAX_CONTENT_LENGTH")
+                ctx = _cv_ctx.get(None)  # PERF: app_config() without the call
+                if ctx is not None:
+                    limit = ctx.app.config["MAX_CONTENT_LENGTH"]
             body = read_declared_body(environ, length, limit)
         else:
             read = read_small_body(environ, self.max_content_length, _SMALL_BODY)
@@ -461,11 +465,24 @@ class Request(RequestHeaders):
                 # PERF: a small urlencoded body is read once and decoded in one
                 # pass, with the limits of FormDataParser and no parser.
                 max_memory, max_parts = self._form_limits()
+                cls = self.parameter_storage_class
                 try:
-                    lists = decode_urlencoded_lists(body, max_memory, max_parts)
+                    if cls is ImmutableMultiDict:
+                        values, single = decode_urlencoded_single(
+                            body, max_memory, max_parts
+                        )
+                    else:
+                        values = decode_urlencoded_lists(body, max_memory, max_parts)
+                        single = False
                 except HTTPParseError as error:
                     raise http_error_for(error) from error
-                d["form"] = _storage_from_lists(self.parameter_storage_class, lists)
+                # PERF: a form where no key repeats keeps its values unwrapped;
+                # item access is then dict's own (_SingleValueImmutableMultiDict).
+                d["form"] = (
+                    _SingleValueImmutableMultiDict._from_values(values)
+                    if single
+                    else _storage_from_lists(cls, values)
+                )
                 return
         parser = self.make_form_data_parser()
         # COMPAT: a body get_data() kept is parsed from that copy, as in Werkzeug.
