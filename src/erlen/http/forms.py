@@ -64,18 +64,10 @@ def decode_urlencoded_lists(
     :raises LimitExceededError: (413) a piece or the pair count is over its
         limit.
     """
-    parts = _plain_body_parts(data, max_form_memory_size, max_pairs)
-    if parts is None:
-        return group_pairs(decode_urlencoded(data, None, max_pairs))
-    # PERF: keys and values alternate in one flat list; when no key repeats
-    # (the common form) one loop builds every value list.
-    lists: dict[str, list[str]] = {}
-    values = iter(parts)
-    for key in values:
-        lists[key] = [next(values)]
-    if len(lists) != len(parts) >> 1:  # a key repeats: group the pairs properly
-        lists = group_pairs(zip(parts[::2], parts[1::2], strict=True))
-    return lists
+    values, single = decode_urlencoded_single(data, max_form_memory_size, max_pairs)
+    if single:
+        return {key: [value] for key, value in values.items()}
+    return values
 
 
 def decode_urlencoded_single(
@@ -99,9 +91,16 @@ def decode_urlencoded_single(
     :raises LimitExceededError: (413) a piece or the pair count is over its
         limit.
     """
-    parts = _plain_body_parts(data, max_form_memory_size, max_pairs)
+    if max_form_memory_size is not None and len(data) > max_form_memory_size:
+        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
+    parts = plain_parts(data) if data.isascii() else None
     if parts is None:
         return group_pairs(decode_urlencoded(data, None, max_pairs)), False
+    # SECURITY: bounds the size of the MultiDict built from the body.
+    if max_pairs is not None and len(parts) >> 1 > max_pairs:
+        _raise_too_many_fields(max_pairs)
+    # PERF: keys and values alternate in one flat list; when no key repeats
+    # (the common form) one loop builds the mapping.
     single: dict[str, str] = {}
     values = iter(parts)
     for key in values:
@@ -109,19 +108,6 @@ def decode_urlencoded_single(
     if len(single) == len(parts) >> 1:
         return single, True
     return group_pairs(zip(parts[::2], parts[1::2], strict=True)), False
-
-
-def _plain_body_parts(
-    data: bytes, max_form_memory_size: int | None, max_pairs: int | None
-) -> list[str] | None:
-    """:func:`~erlen.http.urls.plain_parts` of a body, with the body limits."""
-    if max_form_memory_size is not None and len(data) > max_form_memory_size:
-        _check_piece(max(map(len, data.split(b"&"))), max_form_memory_size)
-    parts = plain_parts(data) if data.isascii() else None
-    # SECURITY: bounds the size of the MultiDict built from the body.
-    if parts is not None and max_pairs is not None and len(parts) >> 1 > max_pairs:
-        _raise_too_many_fields(max_pairs)
-    return parts
 
 
 def _check_piece(size: int, limit: int | None) -> None:

@@ -107,8 +107,12 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     provider = ctx.app.json
     if isinstance(provider, DefaultJSONProvider) and provider._own_response:
         # PERF: the arguments are not spread into response() a second time,
-        # and the common jsonify(key=...) needs no call to pick its value.
-        if kwargs and not args:
-            return provider._response_for(kwargs)
+        # and the common jsonify(key=...) and jsonify(value) need no call to
+        # pick their value.
+        if kwargs:
+            if not args:
+                return provider._response_for(kwargs)
+        elif len(args) == 1:
+            return provider._response_for(args[0])
         return provider._response_for(provider._prepare_response_obj(args, kwargs))
     return provider.response(*args, **kwargs)

@@ -443,9 +443,17 @@ class Request(RequestHeaders):
         d = self.__dict__
         if "form" in d:
             return
+        environ = self.environ
         # PERF: the common content type is taken as it is, without parsing.
         options: dict[str, str]
-        if self.environ.get("CONTENT_TYPE") == _URLENCODED:
+        if environ.get("CONTENT_TYPE") == _URLENCODED:
+            if "_cached_data" not in d and self._default_parser:
+                body = self._read_small_body()
+                if body is not None:
+                    # PERF: a small urlencoded body is read once and decoded in
+                    # one pass, with the limits of FormDataParser and no parser.
+                    d["form"] = self._decode_small_form(body)
+                    return
             mimetype, options = _URLENCODED, {}
         else:
             mimetype, options = self._parsed_content_type
@@ -459,31 +467,6 @@ class Request(RequestHeaders):
                 # COMPAT: Werkzeug hands the kept body back as the stream here.
                 d["stream"] = BytesIO(cached)
             return
-        if cached is None and mimetype == _URLENCODED and self._default_parser:
-            body = self._read_small_body()
-            if body is not None:
-                # PERF: a small urlencoded body is read once and decoded in one
-                # pass, with the limits of FormDataParser and no parser.
-                max_memory, max_parts = self._form_limits()
-                cls = self.parameter_storage_class
-                try:
-                    if cls is ImmutableMultiDict:
-                        values, single = decode_urlencoded_single(
-                            body, max_memory, max_parts
-                        )
-                    else:
-                        values = decode_urlencoded_lists(body, max_memory, max_parts)
-                        single = False
-                except HTTPParseError as error:
-                    raise http_error_for(error) from error
-                # PERF: a form where no key repeats keeps its values unwrapped;
-                # item access is then dict's own (_SingleValueImmutableMultiDict).
-                d["form"] = (
-                    _SingleValueImmutableMultiDict._from_values(values)
-                    if single
-                    else _storage_from_lists(cls, values)
-                )
-                return
         parser = self.make_form_data_parser()
         # COMPAT: a body get_data() kept is parsed from that copy, as in Werkzeug.
         stream = self.stream if cached is None else BytesIO(cached)
@@ -491,22 +474,36 @@ class Request(RequestHeaders):
             stream, mimetype, self.content_length, options
         )
 
-    def _form_limits(self) -> tuple[int | None, int | None]:
-        """``max_form_memory_size`` and ``max_form_parts``, in one call."""
-        if not self._default_limits:
-            return self.max_form_memory_size, self.max_form_parts
-        # PERF: the two properties without their two calls each.
-        max_memory = self._max_form_memory_size
-        max_parts = self._max_form_parts
-        if max_memory is None or max_parts is None:
-            ctx = _cv_ctx.get(None)
-            if ctx is not None:
-                config = ctx.app.config
-                if max_memory is None:
-                    max_memory = config["MAX_FORM_MEMORY_SIZE"]
-                if max_parts is None:
-                    max_parts = config["MAX_FORM_PARTS"]
-        return max_memory, max_parts
+    def _decode_small_form(self, body: bytes) -> MultiDict[str, str]:
+        """The form of a urlencoded ``body`` read whole, with this request's
+        ``max_form_memory_size`` and ``max_form_parts``."""
+        if self._default_limits:
+            # PERF: the two properties without their two calls each.
+            max_memory = self._max_form_memory_size
+            max_parts = self._max_form_parts
+            if max_memory is None or max_parts is None:
+                ctx = _cv_ctx.get(None)
+                if ctx is not None:
+                    config = ctx.app.config
+                    if max_memory is None:
+                        max_memory = config["MAX_FORM_MEMORY_SIZE"]
+                    if max_parts is None:
+                        max_parts = config["MAX_FORM_PARTS"]
+        else:
+            max_memory, max_parts = self.max_form_memory_size, self.max_form_parts
+        cls = self.parameter_storage_class
+        try:
+            if cls is not ImmutableMultiDict:
+                lists = decode_urlencoded_lists(body, max_memory, max_parts)
+                return _storage_from_lists(cls, lists)
+            values, single = decode_urlencoded_single(body, max_memory, max_parts)
+        except HTTPParseError as error:
+            raise http_error_for(error) from error
+        if single:
+            # PERF: no key repeats: the values stay unwrapped, and item access
+            # is dict's own (_SingleValueImmutableMultiDict).
+            return _SingleValueImmutableMultiDict._from_values(values)
+        return cls._from_lists(values)
 
     def make_form_data_parser(self) -> FormDataParser:
         """Return the :attr:`form_data_parser_class` instance that parses the
