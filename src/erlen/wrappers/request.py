@@ -18,7 +18,6 @@ from ..datastructures import MultiDict
 from ..datastructures.multidict import _SingleValueImmutableMultiDict
 from ..globals import _cv_ctx
 from ..http.errors import HTTPParseError
-from ..http.forms import decode_urlencoded_lists
 from ..http.forms import decode_urlencoded_single
 from ..http.urls import parse_query_lists
 from ..http.urls import parse_query_pairs
@@ -98,6 +97,9 @@ class Request(RequestHeaders):
     _default_parser: t.ClassVar[bool] = True
     #: Whether the three limit properties are this class's own.
     _default_limits: t.ClassVar[bool] = True
+    #: All three, and ImmutableMultiDict as the storage class: a small
+    #: urlencoded body is decoded by _small_urlencoded_form.
+    _plain_form: t.ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -111,6 +113,12 @@ class Request(RequestHeaders):
         )
         cls._default_limits = all(
             getattr_static(cls, name) is Request.__dict__[name] for name in _LIMITS
+        )
+        cls._plain_form = (
+            cls._default_stream
+            and cls._default_parser
+            and cls._default_limits
+            and getattr_static(cls, "parameter_storage_class") is ImmutableMultiDict
         )
 
     def __init__(
@@ -447,12 +455,25 @@ class Request(RequestHeaders):
         # PERF: the common content type is taken as it is, without parsing.
         options: dict[str, str]
         if environ.get("CONTENT_TYPE") == _URLENCODED:
-            if "_cached_data" not in d and self._default_parser:
-                body = self._read_small_body()
-                if body is not None:
-                    # PERF: a small urlencoded body is read once and decoded in
-                    # one pass, with the limits of FormDataParser and no parser.
-                    d["form"] = self._decode_small_form(body)
+            raw = environ.get("CONTENT_LENGTH")
+            if (
+                raw
+                and len(raw) <= 5
+                and raw.isdigit()
+                and raw.isascii()
+                and self._plain_form
+                and not self.shallow
+                and "HTTP_TRANSFER_ENCODING" not in environ
+                and "_cached_data" not in d
+                and "stream" not in d
+                and "_body_length" not in d
+            ):
+                # PERF: a small urlencoded body of declared length is read once
+                # and decoded in one pass, with no stream and no parser.
+                length = int(raw)
+                if length <= _SMALL_BODY:
+                    d["form"] = self._small_urlencoded_form(environ, length)
+                    d["_body_length"] = length
                     return
             mimetype, options = _URLENCODED, {}
         else:
@@ -474,36 +495,37 @@ class Request(RequestHeaders):
             stream, mimetype, self.content_length, options
         )
 
-    def _decode_small_form(self, body: bytes) -> MultiDict[str, str]:
-        """The form of a urlencoded ``body`` read whole, with this request's
-        ``max_form_memory_size`` and ``max_form_parts``."""
-        if self._default_limits:
-            # PERF: the two properties without their two calls each.
-            max_memory = self._max_form_memory_size
-            max_parts = self._max_form_parts
-            if max_memory is None or max_parts is None:
-                ctx = _cv_ctx.get(None)
-                if ctx is not None:
-                    config = ctx.app.config
-                    if max_memory is None:
-                        max_memory = config["MAX_FORM_MEMORY_SIZE"]
-                    if max_parts is None:
-                        max_parts = config["MAX_FORM_PARTS"]
-        else:
-            max_memory, max_parts = self.max_form_memory_size, self.max_form_parts
-        cls = self.parameter_storage_class
+    def _small_urlencoded_form(
+        self, environ: WSGIEnvironment, length: int
+    ) -> ImmutableMultiDict[str, str]:
+        """Read and decode a urlencoded body of ``length`` bytes (at most
+        64 KiB) with this request's limits, as FormDataParser would."""
+        # PERF: the limit properties without their calls (_plain_form says
+        # none is overridden), and the config read once for all three.
+        limit = self._max_content_length
+        max_memory = self._max_form_memory_size
+        max_parts = self._max_form_parts
+        ctx = _cv_ctx.get(None)
+        if ctx is not None:
+            config = ctx.app.config
+            if limit is None:
+                limit = config["MAX_CONTENT_LENGTH"]
+            if max_memory is None:
+                max_memory = config["MAX_FORM_MEMORY_SIZE"]
+            if max_parts is None:
+                max_parts = config["MAX_FORM_PARTS"]
+        body = read_declared_body(environ, length, limit)
         try:
-            if cls is not ImmutableMultiDict:
-                lists = decode_urlencoded_lists(body, max_memory, max_parts)
-                return _storage_from_lists(cls, lists)
             values, single = decode_urlencoded_single(body, max_memory, max_parts)
         except HTTPParseError as error:
             raise http_error_for(error) from error
-        if single:
-            # PERF: no key repeats: the values stay unwrapped, and item access
-            # is dict's own (_SingleValueImmutableMultiDict).
-            return _SingleValueImmutableMultiDict._from_values(values)
-        return cls._from_lists(values)
+        if not single:
+            return ImmutableMultiDict._from_lists(values)
+        # PERF: no key repeats: the values stay unwrapped, and item access is
+        # dict's own (_SingleValueImmutableMultiDict).
+        form = _new_dict(_SingleValueImmutableMultiDict)
+        _dict_update(form, values)
+        return form
 
     def make_form_data_parser(self) -> FormDataParser:
         """Return the :attr:`form_data_parser_class` instance that parses the
@@ -654,6 +676,8 @@ def _storage_from_lists(
 
 
 _MISSING: t.Any = object()
+_new_dict = dict.__new__
+_dict_update = dict.update
 _REQUEST_STREAM = Request.__dict__["stream"]
 _LIMITS = ("max_content_length", "max_form_memory_size", "max_form_parts")
 # Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
