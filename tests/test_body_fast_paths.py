@@ -27,6 +27,7 @@ from erlen.wrappers.request import Request
 from erlen.wsgi import LimitedStream
 from erlen.wsgi import exhausted_stream
 from erlen.wsgi import get_input_stream
+from erlen.wsgi import read_declared_body
 from erlen.wsgi import read_small_body
 
 # -- erlen.http.urls: the one-pass decoder ----------------------------------------
@@ -787,3 +788,72 @@ def test_form_data_parser_class_and_factory_are_used() -> None:
         assert cls(environ).form.to_dict() == {"a": "1", "b": "2"}
     # the small-body fast path is only taken without a custom parser
     assert made == ["class", "factory"]
+
+
+# -- the small urlencoded form and the declared-body read --------------------------
+
+
+def test_form_over_64_kib_with_a_five_digit_length_takes_the_parser() -> None:
+    body = b"k=" + b"v" * 69_998
+    request = form_request(body)
+    assert request.environ["CONTENT_LENGTH"] == "70000"
+    assert request.form["k"] == "v" * 69_998
+    assert type(request.form) is ImmutableMultiDict  # the parser's storage
+
+
+def test_form_uses_the_request_max_content_length_over_the_config() -> None:
+    from erlen import Erlen
+
+    app = Erlen(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    with app.app_context():
+        request = form_request(b"a=123456789")
+        request.max_content_length = 5
+        with pytest.raises(exceptions.RequestEntityTooLarge):
+            request.form  # noqa: B018
+        request = form_request(b"a=123456789")
+        request.max_content_length = 100
+        assert request.form["a"] == "123456789"
+
+
+@pytest.mark.parametrize(
+    ("chunks", "sizes"),
+    [
+        ([b"abcdefghij"], [10]),  # the whole body in one read
+        ([b"abc", b"defg", b"hij"], [10, 7, 3]),  # short reads, assembled
+        ([bytearray(b"abcdefghij")], [10]),  # not bytes: copied
+    ],
+)
+def test_read_declared_body_reads_exactly_the_length(
+    chunks: list[bytes], sizes: list[int]
+) -> None:
+    asked: list[int] = []
+
+    class Input:
+        def read(self, size: int) -> bytes:
+            asked.append(size)
+            return chunks.pop(0) if chunks else b""
+
+    body = read_declared_body({"wsgi.input": Input()}, 10, None)
+    assert body == b"abcdefghij" and type(body) is bytes
+    # SECURITY: each read asks for what is left of the declared length, no more
+    assert asked == sizes
+
+
+@pytest.mark.parametrize("data", [b"", b"abc"])
+def test_read_declared_body_short_input_is_client_disconnected(data: bytes) -> None:
+    with pytest.raises(exceptions.ClientDisconnected):
+        read_declared_body({"wsgi.input": io.BytesIO(data)}, 10, None)
+
+
+def test_read_declared_body_over_the_limit_reads_nothing() -> None:
+    stream = io.BytesIO(b"x" * 20)
+    with pytest.raises(exceptions.RequestEntityTooLarge):
+        read_declared_body({"wsgi.input": stream}, 20, 10)
+    assert stream.tell() == 0
+
+
+def test_get_data_of_a_body_the_small_read_declines() -> None:
+    body = b"x" * 70_000
+    request = Request(body_environ(body, CONTENT_LENGTH="070000"))
+    assert request.get_data() == body

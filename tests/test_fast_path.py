@@ -523,3 +523,16 @@ def test_raw_paths_agree_on_both_paths(path: str, method: str) -> None:
     with signals.appcontext_popped.connected_to(_noop):
         general = run()
     assert fast == general
+
+
+def test_a_context_built_by_init_has_its_own_token_list() -> None:
+    from erlen.ctx import RequestContext
+
+    app = make_app()
+    ctx = RequestContext(app, plain_environ())
+    assert ctx._cv_tokens == [] and "_cv_tokens" in vars(ctx)
+    # read on the class, the attribute is the descriptor the fast path relies on
+    assert type(RequestContext._cv_tokens).__name__ == "_FastPushTokens"
+    with ctx:
+        assert len(ctx._cv_tokens) == 1
+    assert ctx._cv_tokens == []

@@ -287,11 +287,13 @@ class RequestContext(_RequestTop):
         #: One entry per push: the variable's token, the value it set, the
         #: request context it replaced, and the app context this push created
         #: (or _WITH_REQUEST: created on first use, popped with the request).
-        self._cv_tokens: list[
-            tuple[contextvars.Token[t.Any], t.Any, RequestContext | None, t.Any]
-        ] = []
+        self._cv_tokens = []
 
-    if not t.TYPE_CHECKING:
+    if t.TYPE_CHECKING:
+        _cv_tokens: list[
+            tuple[contextvars.Token[t.Any], t.Any, RequestContext | None, t.Any]
+        ]
+    else:
         _cv_tokens = _FastPushTokens()
 
     def _new_app_ctx(self) -> AppContext:
