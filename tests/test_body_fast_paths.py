@@ -857,3 +857,29 @@ def test_get_data_of_a_body_the_small_read_declines() -> None:
     body = b"x" * 70_000
     request = Request(body_environ(body, CONTENT_LENGTH="070000"))
     assert request.get_data() == body
+
+
+def test_needs_close_says_when_the_request_end_must_close() -> None:
+    class OwnClose(Request):
+        def close(self) -> None:
+            super().close()
+
+    class OwnLoad(Request):
+        def _load_form_data(self) -> None:
+            super()._load_form_data()
+
+    assert not Request._needs_close and not PlainSubclass._needs_close
+    assert OwnClose._needs_close and OwnLoad._needs_close
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"'
+        f"\r\n\r\ndata\r\n--{boundary}--\r\n"
+    ).encode()
+    request = Request(
+        body_environ(body, CONTENT_TYPE=f"multipart/form-data; boundary={boundary}")
+    )
+    assert not request._needs_close
+    assert request.files["f"].read() == b"data"
+    assert request._needs_close  # a file was kept: the request end closes it
+    without_files = form_request(b"a=1")
+    assert without_files.files == {} and not without_files._needs_close

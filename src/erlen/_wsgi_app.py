@@ -29,7 +29,6 @@ if t.TYPE_CHECKING:
     from .app import Erlen
 
 _new_object = object.__new__
-_REQUEST_CLOSE = Request.close
 
 
 def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
@@ -149,8 +148,7 @@ def wsgi_app(  # noqa: C901 (PERF: the fast path is inlined on purpose)
             # nothing pushed, popped or read the request context's entries
             and ctx._fast_token is token  # type: ignore[possibly-undefined]
             and quiet.value
-            and "files" not in ctx.request.__dict__
-            and type(ctx.request).close is _REQUEST_CLOSE
+            and not ctx.request._needs_close
             and _cv_ctx.get(None) is ctx
             and (ctx._app_ctx is None or len(ctx._app_ctx._cv_tokens) == 1)
         ):

@@ -439,10 +439,7 @@ class RequestContext(_RequestTop):
                 ):
                     app.do_teardown_request(exc)
                 request = self.request
-                if (
-                    "files" in request.__dict__
-                    or type(request).close is not Request.close
-                ):
+                if request._needs_close:
                     request.close()
         finally:
             ctx = _cv_request.get()

@@ -100,6 +100,9 @@ class Request(RequestHeaders):
     #: All three, and ImmutableMultiDict as the storage class: a small
     #: urlencoded body is decoded by _small_urlencoded_form.
     _plain_form: t.ClassVar[bool] = True
+    #: Whether the end of the request must call :meth:`close`: uploaded files
+    #: were kept, or the class has its own ``close`` or ``_load_form_data``.
+    _needs_close = False
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,6 +116,10 @@ class Request(RequestHeaders):
         )
         cls._default_limits = all(
             getattr_static(cls, name) is Request.__dict__[name] for name in _LIMITS
+        )
+        cls._needs_close = not (
+            cls.close is Request.close
+            and cls._load_form_data is Request._load_form_data
         )
         cls._plain_form = (
             cls._default_stream
@@ -494,6 +501,8 @@ class Request(RequestHeaders):
         d["stream"], d["form"], d["files"] = parser.parse(
             stream, mimetype, self.content_length, options
         )
+        if d["files"]:
+            self._needs_close = True
 
     def _small_urlencoded_form(
         self, environ: WSGIEnvironment, length: int
