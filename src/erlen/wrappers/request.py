@@ -426,20 +426,10 @@ class Request(RequestHeaders):
         ):
             return None
         environ = self.environ
-        raw = environ.get("CONTENT_LENGTH")
-        if (
-            raw
-            and len(raw) <= 5
-            and raw.isdigit()
-            and raw.isascii()
-            and self._default_limits
-            and "HTTP_TRANSFER_ENCODING" not in environ
-        ):
+        length = _plain_small_length(environ)
+        if length is not None and self._default_limits:
             # PERF: a plain declared length is checked and read here, without
             # get_content_length and the max_content_length property.
-            length = int(raw)
-            if length > _SMALL_BODY:
-                return None
             limit = self._max_content_length
             if limit is None:
                 ctx = _cv_ctx.get(None)  # PERF: app_config() without the call
@@ -462,26 +452,20 @@ class Request(RequestHeaders):
         # PERF: the common content type is taken as it is, without parsing.
         options: dict[str, str]
         if environ.get("CONTENT_TYPE") == _URLENCODED:
-            raw = environ.get("CONTENT_LENGTH")
+            length = _plain_small_length(environ)
             if (
-                raw
-                and len(raw) <= 5
-                and raw.isdigit()
-                and raw.isascii()
+                length is not None
                 and self._plain_form
                 and not self.shallow
-                and "HTTP_TRANSFER_ENCODING" not in environ
                 and "_cached_data" not in d
                 and "stream" not in d
                 and "_body_length" not in d
             ):
                 # PERF: a small urlencoded body of declared length is read once
                 # and decoded in one pass, with no stream and no parser.
-                length = int(raw)
-                if length <= _SMALL_BODY:
-                    d["form"] = self._small_urlencoded_form(environ, length)
-                    d["_body_length"] = length
-                    return
+                d["form"] = self._small_urlencoded_form(environ, length)
+                d["_body_length"] = length
+                return
             mimetype, options = _URLENCODED, {}
         else:
             mimetype, options = self._parsed_content_type
@@ -672,6 +656,24 @@ class Request(RequestHeaders):
             return builder.get_request(cls)
         finally:
             builder.close()
+
+
+def _plain_small_length(environ: WSGIEnvironment) -> int | None:
+    """The declared length of a body read whole by the fast paths: a plain
+    ``Content-Length`` of at most 64 KiB, without ``Transfer-Encoding``; else
+    ``None`` (get_content_length and the general paths decide)."""
+    raw = environ.get("CONTENT_LENGTH")
+    if (
+        raw
+        and len(raw) <= 5
+        and raw.isdigit()
+        and raw.isascii()
+        and "HTTP_TRANSFER_ENCODING" not in environ
+    ):
+        length = int(raw)
+        if length <= _SMALL_BODY:
+            return length
+    return None
 
 
 def _storage_from_lists(
