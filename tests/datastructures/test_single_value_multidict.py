@@ -118,6 +118,10 @@ def test_every_read_leaves_a_consistent_instance(
 def test_item_access_keeps_the_single_values() -> None:
     md = single({"a": "1"})
     assert md["a"] == "1" and md.get("a") == "1" and "a" in md and list(md) == ["a"]
+    assert md.get("a", type=int) == 1 and md.get("a", 0, type=dict) == 0
+    assert md.getlist("a") == ["1"] and md.getlist("a", type=int) == [1]
+    assert md.getlist("a", type=dict) == [] and md.getlist("b") == []
+    assert md.getlist("a") is not md.getlist("a")  # a new list each time
     assert type(md) is _SingleValueImmutableMultiDict  # nothing spread it
     with pytest.raises(BadRequestKeyError):
         md["missing"]

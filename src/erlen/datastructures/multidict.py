@@ -382,13 +382,13 @@ class _SingleValueImmutableMultiDict(ImmutableMultiDict[K, V]):
     """An :class:`ImmutableMultiDict` whose every key has one value, stored as
     the value itself instead of a one-element list.
 
-    PERF: ``request.form`` of the usual urlencoded body. Item access, ``get``
-    without ``type``, ``in``, ``len`` and iteration are then ``dict``'s own C
-    code. Any other method first turns the instance into a plain
-    :class:`ImmutableMultiDict` (lists stored, class switched) and then runs
-    there, so every answer is the one a plain instance gives; only that first
-    call pays. Nothing can change an immutable instance, so the single values
-    stay valid until then.
+    PERF: ``request.form`` of the usual urlencoded body. Item access, ``in``,
+    ``len`` and iteration are then ``dict``'s own C code, and ``get`` and
+    ``getlist`` read the single value directly. Any other method first turns
+    the instance into a plain :class:`ImmutableMultiDict` (lists stored, class
+    switched) and then runs there, so every answer is the one a plain instance
+    gives; only that first call pays. Nothing can change an immutable
+    instance, so the single values stay valid until then.
     """
 
     __getitem__ = dict.__getitem__
@@ -407,10 +407,26 @@ class _SingleValueImmutableMultiDict(ImmutableMultiDict[K, V]):
         raise key_error(key)
 
     def get(self, key: K, default: t.Any = None, type: t.Any = None) -> t.Any:
+        value = _dict_get(self, key, _missing)
+        if value is _missing:
+            return default
         if type is None:
-            return _dict_get(self, key, default)
-        _spread(self)
-        return self.get(key, default, type)
+            return value
+        try:
+            return type(value)
+        except (ValueError, TypeError):
+            return default
+
+    def getlist(self, key: K, type: t.Any = None) -> list[t.Any]:
+        value = _dict_get(self, key, _missing)
+        if value is _missing:
+            return []
+        if type is None:
+            return [value]
+        try:
+            return [type(value)]
+        except (ValueError, TypeError):
+            return []
 
 
 _SPREAD_LOCK = threading.Lock()

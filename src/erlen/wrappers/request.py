@@ -516,9 +516,7 @@ class Request(RequestHeaders):
             return ImmutableMultiDict._from_lists(values)
         # PERF: no key repeats: the values stay unwrapped, and item access is
         # dict's own (_SingleValueImmutableMultiDict).
-        form = _new_dict(_SingleValueImmutableMultiDict)
-        _dict_update(form, values)
-        return form
+        return _SingleValueImmutableMultiDict._from_values(values)
 
     def make_form_data_parser(self) -> FormDataParser:
         """Return the :attr:`form_data_parser_class` instance that parses the
@@ -687,8 +685,6 @@ def _storage_from_lists(
 
 
 _MISSING: t.Any = object()
-_new_dict = dict.__new__
-_dict_update = dict.update
 _REQUEST_STREAM = Request.__dict__["stream"]
 _LIMITS = ("max_content_length", "max_form_memory_size", "max_form_parts")
 # Bodies read in a single call by the fast paths (the formparser's CHUNK_SIZE).
