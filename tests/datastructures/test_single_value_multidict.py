@@ -153,3 +153,37 @@ def test_threads_spreading_at_once_wrap_each_value_once() -> None:
             thread.join()
         assert results == [["7"]] * 4
         assert md.to_dict(flat=False)["199"] == ["199"]
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("getitem", lambda md: md["a"]),
+        ("get", lambda md: md.get("a")),
+        ("get type", lambda md: md.get("a", type=int)),
+        ("getlist", lambda md: md.getlist("a")),
+        ("dict", lambda md: dict(md)),
+        ("items", lambda md: list(md.items())),
+    ],
+)
+def test_a_reader_waits_while_another_thread_rewrites_the_values(
+    name: str, read: t.Callable[[t.Any], t.Any]
+) -> None:
+    from erlen.datastructures import multidict
+
+    md = single({"a": "1", "b": "2"})
+    expected = read(ImmutableMultiDict([("a", "1"), ("b", "2")]))
+    results: list[t.Any] = []
+    with multidict._SPREAD_LOCK:
+        # what _spread does under the lock, stopped halfway: one value rewritten
+        md.__class__ = multidict._HalfSpread
+        dict.__setitem__(md, "a", ["1"])
+        reader = threading.Thread(target=lambda: results.append(read(md)))
+        reader.start()
+        reader.join(0.2)
+        assert reader.is_alive() and results == []  # it waits for the rewrite
+        assert "a" in md and len(md) == 2 and list(md.keys()) == ["a", "b"]
+        dict.__setitem__(md, "b", ["2"])
+        md.__class__ = ImmutableMultiDict
+    reader.join(5)
+    assert results == [expected]

@@ -429,15 +429,44 @@ class _SingleValueImmutableMultiDict(ImmutableMultiDict[K, V]):
             return []
 
 
+class _HalfSpread(_SingleValueImmutableMultiDict[K, V]):
+    """The class of an instance while :func:`_spread` rewrites its values.
+
+    Another thread reading it then waits for the rewrite to finish and asks
+    the plain class. Membership, length and keys need no wait.
+    """
+
+    def __getitem__(self, key: K) -> V:
+        _spread(self)
+        return self[key]
+
+    def get(self, key: K, default: t.Any = None, type: t.Any = None) -> t.Any:
+        _spread(self)
+        return self.get(key, default, type)
+
+    def getlist(self, key: K, type: t.Any = None) -> list[t.Any]:
+        _spread(self)
+        return self.getlist(key, type)
+
+    # dict(self) and {**self} go through keys() and the item access above.
+    __iter__ = MultiDict.__iter__
+
+
 _SPREAD_LOCK = threading.Lock()
 
 
 def _spread(md: MultiDict[t.Any, t.Any]) -> None:
     """Turn a :class:`_SingleValueImmutableMultiDict` into a plain
-    :class:`ImmutableMultiDict` holding the same values."""
-    # The lock keeps two threads from wrapping the values twice.
+    :class:`ImmutableMultiDict` holding the same values.
+
+    Returns once no rewrite is under way, so a caller can then ask the plain
+    class.
+    """
+    # The lock keeps two threads from wrapping the values twice; _HalfSpread
+    # keeps a third from reading values half rewritten.
     with _SPREAD_LOCK:
         if type(md) is _SingleValueImmutableMultiDict:
+            md.__class__ = _HalfSpread
             _dict_update(md, {key: [value] for key, value in _dict_items(md)})
             md.__class__ = ImmutableMultiDict  # type: ignore[assignment]
 
@@ -445,7 +474,7 @@ def _spread(md: MultiDict[t.Any, t.Any]) -> None:
 def _spreading(name: str) -> t.Any:
     def method(self: MultiDict[t.Any, t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
         for arg in args:  # comparing or merging two such instances
-            if type(arg) is _SingleValueImmutableMultiDict:
+            if isinstance(arg, _SingleValueImmutableMultiDict):
                 _spread(arg)
         _spread(self)
         return getattr(self, name)(*args, **kwargs)
