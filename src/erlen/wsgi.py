@@ -370,14 +370,8 @@ def read_declared_body(
     if max_content_length is not None and length > max_content_length:
         raise exceptions.RequestEntityTooLarge()
     raw: t.IO[bytes] = environ["wsgi.input"]
-    # PERF: read() straight from wsgi.input, with no LimitedStream in between;
-    # a whole first read (the usual case) needs no read_up_to call.
-    # SECURITY: never asks for more than the declared length.
-    body = raw.read(length) if length > 0 else b""
-    if type(body) is bytes and len(body) == length:
-        return body
-    if body:  # a short first read: read the rest
-        body = bytes(body) + read_up_to(raw.read, length - len(body))
+    # PERF: read() straight from wsgi.input, with no LimitedStream in between.
+    body = read_up_to(raw.read, length)
     if len(body) < length:
         raise exceptions.ClientDisconnected()
     return body
