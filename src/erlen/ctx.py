@@ -130,10 +130,7 @@ def copy_current_request_context(f: _F) -> _F:
 
 def has_request_context() -> bool:
     """Whether a request context is active."""
-    top = _cv_ctx.get(None)
-    return isinstance(top, RequestContext) or (
-        isinstance(top, _Frame) and top._req_ctx is not None
-    )
+    return _cv_request.get(None) is not None
 
 
 def has_app_context() -> bool:

@@ -123,13 +123,6 @@ def _make_top(app_ctx: AppContext | None, req_ctx: RequestContext | None) -> t.A
     return _Frame(app_ctx, req_ctx)
 
 
-def _set_contexts(app_ctx: AppContext | None, req_ctx: RequestContext | None) -> t.Any:
-    """Make this pair current (a new value, not a reset); return the top."""
-    top = _make_top(app_ctx, req_ctx)
-    _cv_ctx.set(top)
-    return top
-
-
 class _ContextToken:
     """What :meth:`_ContextSlot.set` returns, for :meth:`_ContextSlot.reset`."""
 
@@ -204,9 +197,9 @@ def restore(token: Token[t.Any] | None, top: t.Any, index: int, old: t.Any) -> N
         return
     app_ctx, req_ctx = _contexts(current)
     if index:
-        _set_contexts(app_ctx, old)
+        _cv_ctx.set(_make_top(app_ctx, old))
     else:
-        _set_contexts(old, req_ctx)
+        _cv_ctx.set(_make_top(old, req_ctx))
 
 
 _cv_app: ContextVar[AppContext] = _ContextSlot("erlen.app_ctx", 0)  # type: ignore[assignment]
