@@ -63,9 +63,8 @@ class LocalProxy(t.Generic[_T]):
                 except LookupError:
                     raise RuntimeError(message) from None
 
-        elif _missing_is_unbound:
-            # erlen's context globals: a context without the attribute (an app
-            # context asked for ``request``) counts as unbound too.
+        else:
+
             def _get_current_object() -> t.Any:
                 try:
                     obj = get()
@@ -74,18 +73,11 @@ class LocalProxy(t.Generic[_T]):
                 try:
                     return getattr(obj, name)
                 except AttributeError:
-                    if hasattr(type(obj), name):
-                        raise  # a real error inside the attribute
+                    # erlen's context globals: a context without the attribute
+                    # (an app context asked for ``request``) counts as unbound.
+                    if not _missing_is_unbound or hasattr(type(obj), name):
+                        raise  # a plain proxy, or an error inside the attribute
                     raise RuntimeError(message) from None
-
-        else:
-
-            def _get_current_object() -> t.Any:
-                try:
-                    obj = get()
-                except LookupError:
-                    raise RuntimeError(message) from None
-                return getattr(obj, name)
 
         object.__setattr__(self, "_erlen_get", _get_current_object)
         object.__setattr__(self, "_erlen_attr", name)
