@@ -87,7 +87,7 @@ def _pickled(md: t.Any) -> tuple[str, t.Any]:
 
 
 def single(values: dict[str, str]) -> t.Any:
-    return _SingleValueImmutableMultiDict._from_values(values)
+    return _SingleValueImmutableMultiDict._from_lists(values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("values", VALUES)

@@ -131,7 +131,11 @@ class MultiDict(TypeConversionDict[K, V]):
     @classmethod
     def _from_lists(cls, lists: dict[K, list[V]]) -> Self:
         """Build from ``key -> list of values``, taking the (non-empty) lists as
-        they are; only for classes that keep MultiDict's ``__init__``."""
+        they are; only for classes that keep MultiDict's ``__init__``.
+
+        :class:`_SingleValueImmutableMultiDict` is built with it from
+        ``key -> value``: what it stores.
+        """
         # PERF: the form fast path hands over lists it built; no per-key loop.
         md = cls.__new__(cls)
         _dict_update(md, lists)
@@ -395,13 +399,6 @@ class _SingleValueImmutableMultiDict(ImmutableMultiDict[K, V]):
     # dict's own iterator: dict(self) and {**self} copy the stored values,
     # which are the first values, as for a plain instance.
     __iter__ = dict.__iter__
-
-    @classmethod
-    def _from_values(cls, values: dict[K, V]) -> ImmutableMultiDict[K, V]:
-        """Build from ``key -> value``, taking the dict's values as they are."""
-        md = cls.__new__(cls)
-        _dict_update(md, values)
-        return md
 
     def __missing__(self, key: K) -> t.NoReturn:
         raise key_error(key)

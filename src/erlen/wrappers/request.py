@@ -516,7 +516,7 @@ class Request(RequestHeaders):
             return ImmutableMultiDict._from_lists(values)
         # PERF: no key repeats: the values stay unwrapped, and item access is
         # dict's own (_SingleValueImmutableMultiDict).
-        return _SingleValueImmutableMultiDict._from_values(values)
+        return _SingleValueImmutableMultiDict._from_lists(values)
 
     def make_form_data_parser(self) -> FormDataParser:
         """Return the :attr:`form_data_parser_class` instance that parses the
