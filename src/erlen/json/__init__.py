@@ -106,13 +106,6 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
         return current_app.json.response(*args, **kwargs)
     provider = ctx.app.json
     if isinstance(provider, DefaultJSONProvider) and provider._own_response:
-        # PERF: the arguments are not spread into response() a second time,
-        # and the common jsonify(key=...) and jsonify(value) need no call to
-        # pick their value.
-        if kwargs:
-            if not args:
-                return provider._response_for(kwargs)
-        elif len(args) == 1:
-            return provider._response_for(args[0])
+        # PERF: the arguments are not spread into response() a second time.
         return provider._response_for(provider._prepare_response_obj(args, kwargs))
     return provider.response(*args, **kwargs)
